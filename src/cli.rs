@@ -1,0 +1,134 @@
+//! The command line: commands and flags, nothing else.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "copilot-seats",
+    version,
+    about = "GitOps for GitHub Copilot seats: plan and apply seat assignments from a reviewed file"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The seat file
+    #[arg(
+        short = 'f',
+        long = "file",
+        global = true,
+        default_value = "copilot-seats.yaml"
+    )]
+    pub file: PathBuf,
+    /// GitHub's REST API root (https://api.SUBDOMAIN.ghe.com for data residency)
+    #[arg(
+        long,
+        global = true,
+        env = "GITHUB_API_URL",
+        default_value = "https://api.github.com"
+    )]
+    pub api_url: String,
+    /// Colour in output
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Log each request to stderr
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Print only results and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Timeout of one request, in seconds
+    #[arg(long, global = true, default_value_t = 30, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout: u64,
+    /// Pause between two writes, in milliseconds (GitHub asks for at least 1000)
+    #[arg(long, global = true, default_value_t = 1000, value_name = "N")]
+    pub write_interval_ms: u64,
+    /// Reads in flight at once
+    #[arg(long, global = true, default_value_t = 8, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=10))]
+    pub max_concurrency: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the file offline; no network
+    Validate(ValidateArgs),
+    /// Fetch the live seats and print what apply would change
+    Plan(PlanArgs),
+    /// Plan (or load --plan FILE), then make the changes
+    Apply(ApplyArgs),
+    /// Print today's seats as a valid copilot-seats.yaml
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The day `expires` is checked against, YYYY-MM-DD (default: today, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+    /// Also write the JSON plan here, for `apply --plan`
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 2 when there are changes, 0 when there are none
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Read live seats from a snapshot file instead of the API (offline)
+    #[arg(long, value_name = "SNAPSHOT.json")]
+    pub state: Option<PathBuf>,
+    /// The day `expires` is checked against, YYYY-MM-DD (default: today, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Apply this saved plan (from `plan --out`) instead of planning anew
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Do not ask for confirmation (required when stdin is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
+    /// Apply even when the plan is blocked by limits.max_removals or the zero-seat guard
+    #[arg(long)]
+    pub allow_mass_removal: bool,
+    /// The day `expires` is checked against, YYYY-MM-DD (default: today, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The organization whose seats to export
+    #[arg(long)]
+    pub org: String,
+    /// Read live seats from a snapshot file instead of the API (offline)
+    #[arg(long, value_name = "SNAPSHOT.json")]
+    pub state: Option<PathBuf>,
+}

@@ -1,0 +1,742 @@
+//! The file `copilot-seats.yaml`: read it, parse it with yaml_serde, and validate it into a
+//! `DesiredState`, reporting every problem at once with its line and column.
+
+use crate::model::{
+    DesiredState, Entry, Limits, Login, Reclaim, RemovalLimit, TeamSlug, Unmanaged,
+};
+use crate::yaml_locations::{Position, YamlLocations, join};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
+use time::Date;
+use time::macros::format_description;
+use yaml_serde::{Mapping, Value};
+
+/// Files larger than this are refused before parsing: a seat file of 100,000 users is
+/// about 2 MB.
+const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// One problem in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileError {
+    pub file: String,
+    pub position: Option<Position>,
+    pub message: String,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(p) => write!(f, "{}:{}:{}: {}", self.file, p.line, p.column, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// Every problem found in the file, in file order.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct FileErrors(pub Vec<FileError>);
+
+impl fmt::Display for FileErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads and validates the file at `path`.
+pub fn load(path: &Path) -> Result<DesiredState, FileErrors> {
+    let file = path.display().to_string();
+    let fail = |message: String| {
+        FileErrors(vec![FileError {
+            file: file.clone(),
+            position: None,
+            message,
+        }])
+    };
+    let metadata = std::fs::metadata(path).map_err(|e| {
+        fail(format!(
+            "cannot read the file: {e}; create it with `copilot-seats export --org ORG > {file}` or point -f at it"
+        ))
+    })?;
+    if metadata.is_dir() {
+        return Err(fail(
+            "is a directory, not a file: pass the path of copilot-seats.yaml with -f".to_string(),
+        ));
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "the file is {} bytes, more than the {MAX_FILE_BYTES} this tool reads: is it the right file?",
+            metadata.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| fail("the file is not UTF-8 text: save it as UTF-8 YAML".to_string()))?;
+    parse(&file, &text)
+}
+
+/// Parses and validates the text of a file named `file` (the name is only used in errors).
+pub fn parse(file: &str, text: &str) -> Result<DesiredState, FileErrors> {
+    let value: Value = match yaml_serde::from_str(text) {
+        Ok(value) => value,
+        Err(error) => {
+            let position = error.location().map(|l| Position {
+                line: l.line(),
+                column: l.column(),
+            });
+            // yaml_serde appends " at line L column C"; we print the position ourselves.
+            let message = error.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            return Err(FileErrors(vec![FileError {
+                file: file.to_string(),
+                position,
+                message: format!("invalid YAML: {message}"),
+            }]));
+        }
+    };
+    let mut validator = Validator {
+        file,
+        locations: YamlLocations::index(text),
+        errors: Vec::new(),
+    };
+    let desired = validator.document(&value);
+    let mut errors = validator.errors;
+    errors.sort_by_key(|e| e.position.map(|p| (p.line, p.column)));
+    match desired {
+        Some(desired) if errors.is_empty() => Ok(desired),
+        _ => Err(FileErrors(errors)),
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "org",
+    "users",
+    "teams",
+    "ignore",
+    "unmanaged",
+    "limits",
+    "price_per_seat_usd",
+    "reclaim",
+];
+
+struct Validator<'a> {
+    file: &'a str,
+    locations: YamlLocations,
+    errors: Vec<FileError>,
+}
+
+impl Validator<'_> {
+    fn error(&mut self, path: &str, message: String) {
+        let position = self
+            .locations
+            .find(path)
+            .or(Some(Position { line: 1, column: 1 }));
+        self.errors.push(FileError {
+            file: self.file.to_string(),
+            position,
+            message,
+        });
+    }
+
+    fn line(&self, path: &str) -> usize {
+        self.locations.find(path).map_or(1, |p| p.line)
+    }
+
+    fn document(&mut self, value: &Value) -> Option<DesiredState> {
+        let root = match value {
+            Value::Null => {
+                self.error(
+                    "",
+                    "the file is empty: start it with `org: YOUR-ORG` and a `users:` list".into(),
+                );
+                return None;
+            }
+            Value::Mapping(root) => root,
+            other => {
+                self.error(
+                    "",
+                    format!(
+                        "the file must be a mapping with `org:`, `users:` and `teams:`, not {}",
+                        describe(other)
+                    ),
+                );
+                return None;
+            }
+        };
+        self.known_keys(root, "", TOP_KEYS);
+
+        let org = match root.get("org") {
+            None => {
+                self.error("", "missing `org`: add `org: YOUR-ORG` at the top".into());
+                None
+            }
+            Some(value) => self.name(value, "org", "organization", is_valid_login),
+        };
+        let users = self.entries(
+            root.get("users"),
+            "users",
+            "login",
+            is_valid_login,
+            Login::new,
+        );
+        let teams = self.entries(
+            root.get("teams"),
+            "teams",
+            "slug",
+            is_valid_slug,
+            TeamSlug::new,
+        );
+
+        let (ignored_users, ignored_teams) = match root.get("ignore") {
+            None | Some(Value::Null) => (Vec::new(), Vec::new()),
+            Some(Value::Mapping(ignore)) => {
+                self.known_keys(ignore, "ignore", &["users", "teams"]);
+                let users =
+                    self.name_list(ignore.get("users"), "ignore.users", "login", is_valid_login);
+                let teams = self.name_list(
+                    ignore.get("teams"),
+                    "ignore.teams",
+                    "team slug",
+                    is_valid_slug,
+                );
+                (users, teams)
+            }
+            Some(other) => {
+                self.error(
+                    "ignore",
+                    format!(
+                        "`ignore` must be a mapping like `ignore: {{users: [login], teams: [slug]}}`, not {}",
+                        describe(other)
+                    ),
+                );
+                (Vec::new(), Vec::new())
+            }
+        };
+        let mut ignore_users = BTreeSet::new();
+        for (name, path) in ignored_users {
+            let login = Login::new(name);
+            if let Some(entry) = users.get(&login) {
+                self.error(
+                    &path,
+                    format!(
+                        "user `{login}` is both declared (line {}) and ignored: remove it from one of the two lists",
+                        entry.line
+                    ),
+                );
+            }
+            ignore_users.insert(login);
+        }
+        let mut ignore_teams = BTreeSet::new();
+        for (name, path) in ignored_teams {
+            let slug = TeamSlug::new(name);
+            if let Some(entry) = teams.get(&slug) {
+                self.error(
+                    &path,
+                    format!(
+                        "team `{slug}` is both declared (line {}) and ignored: remove it from one of the two lists",
+                        entry.line
+                    ),
+                );
+            }
+            ignore_teams.insert(slug);
+        }
+
+        let unmanaged = match root.get("unmanaged") {
+            None => Unmanaged::Remove,
+            Some(Value::String(s)) if s == "remove" => Unmanaged::Remove,
+            Some(Value::String(s)) if s == "warn" => Unmanaged::Warn,
+            Some(other) => {
+                self.error(
+                    "unmanaged",
+                    format!("`unmanaged` is `remove` or `warn`, not {}", describe(other)),
+                );
+                Unmanaged::Remove
+            }
+        };
+        let limits = self.limits(root.get("limits"));
+        let price_per_seat_usd = match root.get("price_per_seat_usd") {
+            None => None,
+            Some(Value::Number(n)) if n.as_f64().is_some_and(|p| p.is_finite() && p >= 0.0) => {
+                n.as_f64()
+            }
+            Some(other) => {
+                self.error(
+                    "price_per_seat_usd",
+                    format!(
+                        "`price_per_seat_usd` is a number of dollars like `19`, not {}",
+                        describe(other)
+                    ),
+                );
+                None
+            }
+        };
+        let reclaim = self.reclaim(root.get("reclaim"));
+
+        Some(DesiredState {
+            org: org?,
+            users,
+            teams,
+            ignore_users,
+            ignore_teams,
+            unmanaged,
+            limits,
+            price_per_seat_usd,
+            reclaim,
+        })
+    }
+
+    fn known_keys(&mut self, mapping: &Mapping, path: &str, allowed: &[&str]) {
+        for key in mapping.keys() {
+            match key {
+                Value::String(key) if allowed.contains(&key.as_str()) => {}
+                Value::String(key) => {
+                    let hint = suggest(key, allowed)
+                        .map(|s| format!("did you mean `{s}`? "))
+                        .unwrap_or_default();
+                    self.error(
+                        &format!("{}#key", join(path, key)),
+                        format!(
+                            "unknown key `{key}`: {hint}allowed here: {}",
+                            allowed.join(", ")
+                        ),
+                    );
+                }
+                other => self.error(
+                    path,
+                    format!(
+                        "keys must be plain words, not {}; allowed here: {}",
+                        describe(other),
+                        allowed.join(", ")
+                    ),
+                ),
+            }
+        }
+    }
+
+    /// A scalar name (login, slug, org) checked with `valid`.
+    fn name(
+        &mut self,
+        value: &Value,
+        path: &str,
+        what: &str,
+        valid: fn(&str) -> Result<(), String>,
+    ) -> Option<String> {
+        match value {
+            Value::String(name) => match valid(name) {
+                Ok(()) => Some(name.clone()),
+                Err(why) => {
+                    self.error(path, format!("`{name}` is not a valid {what}: {why}"));
+                    None
+                }
+            },
+            Value::Number(_) | Value::Bool(_) => {
+                let text = scalar_text(value);
+                self.error(
+                    path,
+                    format!(
+                        "{what} `{text}` is read as a {}: write it in quotes, `\"{text}\"`",
+                        describe(value)
+                    ),
+                );
+                None
+            }
+            other => {
+                self.error(
+                    path,
+                    format!("expected a {what} name, found {}", describe(other)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A `users:` or `teams:` list: bare names or mappings `{<name_key>, expires, note}`.
+    fn entries<N: Ord + Clone>(
+        &mut self,
+        value: Option<&Value>,
+        path: &str,
+        name_key: &str,
+        valid: fn(&str) -> Result<(), String>,
+        make: fn(String) -> N,
+    ) -> BTreeMap<N, Entry<N>>
+    where
+        N: fmt::Display,
+    {
+        let mut entries: BTreeMap<N, Entry<N>> = BTreeMap::new();
+        let what = if name_key == "login" {
+            "login"
+        } else {
+            "team slug"
+        };
+        let items = match value {
+            None | Some(Value::Null) => return entries,
+            Some(Value::Sequence(items)) => items,
+            Some(other) => {
+                self.error(
+                    path,
+                    format!(
+                        "`{path}` must be a list (`- name` lines), not {}",
+                        describe(other)
+                    ),
+                );
+                return entries;
+            }
+        };
+        for (index, item) in items.iter().enumerate() {
+            let item_path = format!("{path}[{index}]");
+            let parsed = match item {
+                Value::Mapping(mapping) => {
+                    self.known_keys(mapping, &item_path, &[name_key, "expires", "note"]);
+                    let name_path = join(&item_path, name_key);
+                    let name = match mapping.get(name_key) {
+                        Some(value) => self.name(value, &name_path, what, valid),
+                        None => {
+                            self.error(
+                                &item_path,
+                                format!("this entry has no `{name_key}`: add `{name_key}: NAME`"),
+                            );
+                            None
+                        }
+                    };
+                    let expires =
+                        self.expires(mapping.get("expires"), &join(&item_path, "expires"));
+                    let note = match mapping.get("note") {
+                        None | Some(Value::Null) => None,
+                        Some(Value::String(note)) => Some(note.clone()),
+                        Some(other @ (Value::Number(_) | Value::Bool(_))) => {
+                            Some(scalar_text(other))
+                        }
+                        Some(other) => {
+                            self.error(
+                                &join(&item_path, "note"),
+                                format!("`note` is free text, not {}", describe(other)),
+                            );
+                            None
+                        }
+                    };
+                    name.map(|name| (name, expires.flatten(), note, name_path))
+                }
+                other => self
+                    .name(other, &item_path, what, valid)
+                    .map(|name| (name, None, None, item_path.clone())),
+            };
+            let Some((name, expires, note, name_path)) = parsed else {
+                continue;
+            };
+            let line = self.line(&name_path);
+            let key = make(name.clone());
+            if let Some(first) = entries.get(&key) {
+                self.error(
+                    &name_path,
+                    format!(
+                        "`{name}` is listed twice in `{path}` (first as `{}` at line {}): remove one",
+                        first.name, first.line
+                    ),
+                );
+                continue;
+            }
+            entries.insert(
+                key.clone(),
+                Entry {
+                    name: key,
+                    expires,
+                    note,
+                    line,
+                },
+            );
+        }
+        entries
+    }
+
+    /// `expires:`; `Some(None)` when absent, `None` when invalid.
+    fn expires(&mut self, value: Option<&Value>, path: &str) -> Option<Option<Date>> {
+        let format = format_description!("[year]-[month]-[day]");
+        match value {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(text)) => match Date::parse(text, format) {
+                Ok(date) => Some(Some(date)),
+                Err(_) => {
+                    self.error(
+                        path,
+                        format!("`expires: {text}` is not a date: write it as YYYY-MM-DD, like `2026-12-31`"),
+                    );
+                    None
+                }
+            },
+            Some(other) => {
+                self.error(
+                    path,
+                    format!(
+                        "`expires` is a date written as YYYY-MM-DD, like `2026-12-31`, not {}",
+                        describe(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// `ignore.users` / `ignore.teams`: a list of bare names, without duplicates; each name
+    /// with its path for later errors.
+    fn name_list(
+        &mut self,
+        value: Option<&Value>,
+        path: &str,
+        what: &str,
+        valid: fn(&str) -> Result<(), String>,
+    ) -> Vec<(String, String)> {
+        let items = match value {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Sequence(items)) => items,
+            Some(other) => {
+                self.error(
+                    path,
+                    format!(
+                        "`{path}` must be a list like `[name, other]`, not {}",
+                        describe(other)
+                    ),
+                );
+                return Vec::new();
+            }
+        };
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut names = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let item_path = format!("{path}[{index}]");
+            let Some(name) = self.name(item, &item_path, what, valid) else {
+                continue;
+            };
+            let line = self.line(&item_path);
+            if let Some(first_line) = seen.get(&name.to_ascii_lowercase()) {
+                self.error(
+                    &item_path,
+                    format!("`{name}` is listed twice in `{path}` (first at line {first_line}): remove one"),
+                );
+                continue;
+            }
+            seen.insert(name.to_ascii_lowercase(), line);
+            names.push((name, item_path));
+        }
+        names
+    }
+
+    fn limits(&mut self, value: Option<&Value>) -> Limits {
+        let mut limits = Limits::default();
+        let mapping = match value {
+            None | Some(Value::Null) => return limits,
+            Some(Value::Mapping(mapping)) => mapping,
+            Some(other) => {
+                self.error(
+                    "limits",
+                    format!(
+                        "`limits` must be a mapping like `limits: {{max_removals: 25}}`, not {}",
+                        describe(other)
+                    ),
+                );
+                return limits;
+            }
+        };
+        self.known_keys(mapping, "limits", &["max_removals", "max_seats"]);
+        limits.max_removals = match mapping.get("max_removals") {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().map(RemovalLimit::Count),
+            Some(Value::String(text)) if percent(text).is_some() => {
+                percent(text).map(RemovalLimit::Percent)
+            }
+            Some(other) => {
+                self.error(
+                    "limits.max_removals",
+                    format!(
+                        "`max_removals` is a whole number like `25` or a percentage of current seats like `\"10%\"`, not {}",
+                        describe(other)
+                    ),
+                );
+                None
+            }
+        };
+        limits.max_seats = match mapping.get("max_seats") {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64(),
+            Some(other) => {
+                self.error(
+                    "limits.max_seats",
+                    format!(
+                        "`max_seats` is a whole number like `500`, not {}",
+                        describe(other)
+                    ),
+                );
+                None
+            }
+        };
+        limits
+    }
+
+    fn reclaim(&mut self, value: Option<&Value>) -> Option<Reclaim> {
+        let mapping = match value {
+            None | Some(Value::Null) => return None,
+            Some(Value::Mapping(mapping)) => mapping,
+            Some(other) => {
+                self.error(
+                    "reclaim",
+                    format!(
+                        "`reclaim` must be a mapping like `reclaim: {{inactive_after_days: 90}}`, not {}",
+                        describe(other)
+                    ),
+                );
+                return None;
+            }
+        };
+        self.known_keys(mapping, "reclaim", &["inactive_after_days", "grace_days"]);
+        let mut days = |key: &str, default: Option<u32>, min: u32| -> Option<u32> {
+            let path = format!("reclaim.{key}");
+            match mapping.get(key) {
+                None | Some(Value::Null) if default.is_some() => default,
+                Some(Value::Number(n))
+                    if n.as_u64()
+                        .is_some_and(|d| d >= u64::from(min) && d <= 36_500) =>
+                {
+                    n.as_u64().and_then(|d| u32::try_from(d).ok())
+                }
+                None | Some(Value::Null) => {
+                    self.error(
+                        "reclaim",
+                        format!("`reclaim` needs `{key}`: add `{key}: 90`"),
+                    );
+                    None
+                }
+                Some(other) => {
+                    self.error(
+                        &path,
+                        format!(
+                            "`{key}` is a whole number of days from {min} to 36500, not {}",
+                            describe(other)
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let inactive_after_days = days("inactive_after_days", None, 1);
+        let grace_days = days("grace_days", Some(30), 0);
+        Some(Reclaim {
+            inactive_after_days: inactive_after_days?,
+            grace_days: grace_days?,
+        })
+    }
+}
+
+/// `"10%"` as 10.0, for percentages above 0 and up to 100.
+fn percent(text: &str) -> Option<f64> {
+    let number: f64 = text.trim().strip_suffix('%')?.trim().parse().ok()?;
+    (number > 0.0 && number <= 100.0).then_some(number)
+}
+
+/// A GitHub login (also an organization name): 1-39 characters, ASCII letters, digits and
+/// single hyphens, not at either end.
+pub fn is_valid_login(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > 39 {
+        return Err("a login has 1 to 39 characters".into());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !c.is_ascii_alphanumeric() && *c != '-')
+    {
+        return Err(format!(
+            "`{}` is not allowed: use ASCII letters, digits and single hyphens",
+            c.escape_default()
+        ));
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        return Err("a login cannot start or end with a hyphen".into());
+    }
+    if name.contains("--") {
+        return Err("a login cannot contain two hyphens in a row".into());
+    }
+    Ok(())
+}
+
+/// A team slug: lowercase letters, digits, `-`, `_` and `.`.
+pub fn is_valid_slug(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("a slug cannot be empty".into());
+    }
+    if name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
+        return Err(format!(
+            "slugs are lowercase: write `{}`",
+            name.to_ascii_lowercase()
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(*c)))
+    {
+        return Err(format!(
+            "`{}` is not allowed: a slug is the team's URL name (lowercase letters, digits, `-`, `_`, `.`), as in github.com/orgs/ORG/teams/SLUG",
+            c.escape_default()
+        ));
+    }
+    Ok(())
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing (null)".into(),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Number(_) => "a number".into(),
+        Value::String(s) => format!("the text `{s}`"),
+        Value::Sequence(_) => "a list".into(),
+        Value::Mapping(_) => "a mapping".into(),
+        Value::Tagged(tagged) => format!("a value tagged `{}`", tagged.tag),
+    }
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        other => describe(other),
+    }
+}
+
+/// The allowed key closest to a misspelt one, when it is close enough to be a typo.
+fn suggest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    allowed
+        .iter()
+        .map(|candidate| (edit_distance(key, candidate), *candidate))
+        .filter(|(distance, _)| *distance <= 2)
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}

@@ -1,0 +1,252 @@
+//! Domain types shared by the file, the API and the planner: case-insensitive names,
+//! seats as GitHub lists them, the live state and the desired state.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use time::Date;
+
+/// Defines a name type that compares, orders and hashes case-insensitively (GitHub logins and
+/// slugs are case-insensitive) but keeps the case it was written in for output.
+macro_rules! case_insensitive_name {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn new(name: impl Into<String>) -> Self {
+                Self(name.into())
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+            /// The comparison key: ASCII-lowercased.
+            pub fn key(&self) -> String {
+                self.0.to_ascii_lowercase()
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.0.eq_ignore_ascii_case(&other.0)
+            }
+        }
+        impl Eq for $name {}
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> Ordering {
+                let a = self.0.bytes().map(|b| b.to_ascii_lowercase());
+                let b = other.0.bytes().map(|b| b.to_ascii_lowercase());
+                a.cmp(b)
+            }
+        }
+        impl Hash for $name {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                for b in self.0.bytes() {
+                    state.write_u8(b.to_ascii_lowercase());
+                }
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+case_insensitive_name!(
+    /// A GitHub user login.
+    Login
+);
+case_insensitive_name!(
+    /// A GitHub team slug (the URL name, not the display name).
+    TeamSlug
+);
+
+/// How a seat was assigned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SeatSource {
+    Direct,
+    /// Through a team: GitHub reports the team's slug and display name.
+    Team {
+        slug: TeamSlug,
+        name: String,
+    },
+}
+
+/// One seat from `GET /orgs/{org}/copilot/billing/seats`, reduced to the fields we use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seat {
+    pub login: Login,
+    pub source: SeatSource,
+    /// `YYYY-MM-DD` when the seat is pending cancellation; such a seat counts as removed.
+    pub pending_cancellation_date: Option<String>,
+    pub created_at: String,
+    pub last_activity_at: Option<String>,
+    pub last_activity_editor: Option<String>,
+    pub plan_type: Option<String>,
+}
+
+impl Seat {
+    pub fn is_active(&self) -> bool {
+        self.pending_cancellation_date.is_none()
+    }
+
+    pub fn team(&self) -> Option<&TeamSlug> {
+        match &self.source {
+            SeatSource::Direct => None,
+            SeatSource::Team { slug, .. } => Some(slug),
+        }
+    }
+}
+
+/// The seats of an organization as GitHub reports them now, deduplicated by login.
+#[derive(Clone, Debug, Default)]
+pub struct LiveState {
+    pub seats: BTreeMap<Login, Seat>,
+    /// Seats whose `assignee` was null: GitHub lists them, but they cannot be managed.
+    pub seats_without_assignee: usize,
+}
+
+impl LiveState {
+    /// Builds the state from seats in any order. A login listed twice (pages shifting under
+    /// concurrent changes) keeps its active entry over a pending one, so the result does not
+    /// depend on arrival order.
+    pub fn from_seats(
+        seats: impl IntoIterator<Item = Seat>,
+        seats_without_assignee: usize,
+    ) -> Self {
+        let mut by_login: BTreeMap<Login, Seat> = BTreeMap::new();
+        for seat in seats {
+            match by_login.get(&seat.login) {
+                Some(existing) if rank(existing) >= rank(&seat) => {}
+                _ => {
+                    by_login.insert(seat.login.clone(), seat);
+                }
+            }
+        }
+        LiveState {
+            seats: by_login,
+            seats_without_assignee,
+        }
+    }
+
+    pub fn active_seats(&self) -> impl Iterator<Item = &Seat> {
+        self.seats.values().filter(|seat| seat.is_active())
+    }
+
+    pub fn active_seat(&self, login: &Login) -> Option<&Seat> {
+        self.seats.get(login).filter(|seat| seat.is_active())
+    }
+
+    /// Teams seen as `assigning_team` on active seats, with their display names. GitHub has
+    /// no endpoint listing selected teams, so this is all that can be known of them.
+    pub fn visible_teams(&self) -> BTreeMap<TeamSlug, String> {
+        self.active_seats()
+            .filter_map(|seat| match &seat.source {
+                SeatSource::Team { slug, name } => Some((slug.clone(), name.clone())),
+                SeatSource::Direct => None,
+            })
+            .collect()
+    }
+
+    /// `sha256:` of the sorted active seats (login and source), for the stale-plan check.
+    pub fn digest(&self) -> String {
+        let mut hasher = Sha256::new();
+        for seat in self.active_seats() {
+            let source = match seat.team() {
+                Some(slug) => format!("team:{}", slug.key()),
+                None => "direct".to_string(),
+            };
+            hasher.update(format!("{}\t{}\n", seat.login.key(), source));
+        }
+        format!("sha256:{}", hex(&hasher.finalize()))
+    }
+}
+
+/// Orders duplicate entries of one login: an active seat wins over a pending one, then a
+/// direct one over a team one, then the larger `created_at`, so the choice is deterministic.
+fn rank(seat: &Seat) -> (bool, bool, &str) {
+    (
+        seat.is_active(),
+        seat.source == SeatSource::Direct,
+        &seat.created_at,
+    )
+}
+
+/// `sha256:` and the hex digest of some bytes.
+pub fn sha256_digest(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex(&Sha256::digest(bytes)))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What to do with seats that are neither declared nor ignored.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Unmanaged {
+    #[default]
+    Remove,
+    Warn,
+}
+
+/// `limits.max_removals`: a count, or a percentage of the active seats.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RemovalLimit {
+    Count(u64),
+    Percent(f64),
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Limits {
+    pub max_removals: Option<RemovalLimit>,
+    pub max_seats: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reclaim {
+    pub inactive_after_days: u32,
+    pub grace_days: u32,
+}
+
+/// A user or team entry of the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry<N> {
+    pub name: N,
+    pub expires: Option<Date>,
+    pub note: Option<String>,
+    /// Line in the file, for messages that point back at it.
+    pub line: usize,
+}
+
+impl<N> Entry<N> {
+    /// An entry is expired from the day after its `expires` date (UTC).
+    pub fn is_expired(&self, today: Date) -> bool {
+        self.expires.is_some_and(|expires| today > expires)
+    }
+}
+
+/// The validated file: what should hold a seat.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DesiredState {
+    pub org: String,
+    pub users: BTreeMap<Login, Entry<Login>>,
+    pub teams: BTreeMap<TeamSlug, Entry<TeamSlug>>,
+    pub ignore_users: BTreeSet<Login>,
+    pub ignore_teams: BTreeSet<TeamSlug>,
+    pub unmanaged: Unmanaged,
+    pub limits: Limits,
+    pub price_per_seat_usd: Option<f64>,
+    pub reclaim: Option<Reclaim>,
+}

@@ -1,0 +1,639 @@
+//! The planner: a pure function from the desired state, the live state and what the
+//! network told us about members and teams, to the changes and requests that reconcile
+//! them. No I/O, not async; the same input always gives the same plan.
+
+use crate::model::{
+    DesiredState, Entry, LiveState, Login, RemovalLimit, SeatSource, TeamSlug, Unmanaged,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime};
+
+/// GitHub documents no maximum of names per request; we send at most this many.
+pub const BATCH_SIZE: usize = 100;
+/// Entries expiring within this many days are warned about.
+const EXPIRY_WARNING_DAYS: i64 = 14;
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A team as `GET /orgs/{org}/teams/{slug}` and its members list describe it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeamInfo {
+    pub name: String,
+    pub members: Vec<Login>,
+}
+
+/// What the network told us before planning. `None` fields mean "not checked" (offline).
+#[derive(Clone, Debug, Default)]
+pub struct Lookups {
+    /// Org membership of the users the plan adds.
+    pub membership: Option<BTreeMap<Login, bool>>,
+    /// Every declared team: `None` when it does not exist.
+    pub teams: Option<BTreeMap<TeamSlug, Option<TeamInfo>>>,
+    /// The org's `plan_type` from the billing settings, for the default seat price.
+    pub plan_type: Option<String>,
+}
+
+/// The look-ups `plan` needs: membership of the users it may add, and every declared team.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LookupsNeeded {
+    pub users: Vec<Login>,
+    pub teams: Vec<TeamSlug>,
+}
+
+/// Where a plan came from, stamped by the caller so that the planner stays pure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanMeta {
+    pub format_version: u32,
+    pub tool_version: String,
+    pub org: String,
+    pub generated_at: String,
+    pub file_digest: String,
+    pub live_state_digest: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Change {
+    AddUser {
+        login: String,
+        reason: String,
+    },
+    AddTeam {
+        team: String,
+        name: String,
+        reason: String,
+        /// Every member already holds a seat: the POST is sent, but changes no seat.
+        #[serde(default)]
+        reassert: bool,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        members_gaining_seat: Vec<String>,
+    },
+    RemoveTeam {
+        team: String,
+        name: String,
+        members_losing_seat: Vec<String>,
+        reason: String,
+    },
+    RemoveUser {
+        login: String,
+        reason: String,
+    },
+}
+
+impl Change {
+    /// Whether this change can alter a seat (a re-asserted team cannot).
+    pub fn changes_seats(&self) -> bool {
+        !matches!(self, Change::AddTeam { reassert: true, .. })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Post,
+    Delete,
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RequestBody {
+    Users { selected_usernames: Vec<String> },
+    Teams { selected_teams: Vec<String> },
+}
+
+impl RequestBody {
+    pub fn names(&self) -> &[String] {
+        match self {
+            RequestBody::Users { selected_usernames } => selected_usernames,
+            RequestBody::Teams { selected_teams } => selected_teams,
+        }
+    }
+}
+
+/// One write the plan makes, exactly as it is sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    pub method: Method,
+    pub path: String,
+    pub body: RequestBody,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub seats_before: u64,
+    pub seats_after: u64,
+    pub added: u64,
+    pub removed: u64,
+    pub monthly_cost_delta_usd: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub login: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    #[serde(flatten)]
+    pub meta: PlanMeta,
+    pub changes: Vec<Change>,
+    pub requests: Vec<Request>,
+    pub summary: Summary,
+    pub warnings: Vec<String>,
+    pub suggestions: Vec<Suggestion>,
+    /// Why `apply` refuses this plan without `--allow-mass-removal`.
+    pub blocked: Option<String>,
+}
+
+impl Plan {
+    /// Whether applying would change any seat (what `--detailed-exitcode` reports).
+    pub fn has_changes(&self) -> bool {
+        self.changes.iter().any(Change::changes_seats)
+    }
+}
+
+/// Problems that make a plan impossible; all of them, in a stable order.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct PlanErrors(pub Vec<String>);
+
+impl fmt::Display for PlanErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join("\n"))
+    }
+}
+
+/// The team removals (step 3), before `unmanaged: warn` turns undeclared ones into warnings.
+struct TeamRemoval<'a> {
+    slug: &'a TeamSlug,
+    name: &'a str,
+    expired: Option<Date>,
+}
+
+fn team_removals<'a>(
+    desired: &DesiredState,
+    live: &'a LiveState,
+    today: Date,
+) -> Vec<TeamRemoval<'a>> {
+    let mut removals = Vec::new();
+    let mut seen = BTreeSet::new();
+    for seat in live.active_seats() {
+        let SeatSource::Team { slug, name } = &seat.source else {
+            continue;
+        };
+        if !seen.insert(slug) || desired.ignore_teams.contains(slug) {
+            continue;
+        }
+        let expired = match desired.teams.get(slug) {
+            Some(entry) if entry.is_expired(today) => entry.expires,
+            Some(_) => continue,
+            None => None,
+        };
+        removals.push(TeamRemoval {
+            slug,
+            name,
+            expired,
+        });
+    }
+    removals
+}
+
+/// Teams that this plan removes: expired ones always, undeclared ones unless `unmanaged: warn`.
+fn removed_team_slugs<'a>(
+    desired: &DesiredState,
+    removals: &[TeamRemoval<'a>],
+) -> BTreeSet<&'a TeamSlug> {
+    removals
+        .iter()
+        .filter(|r| r.expired.is_some() || desired.unmanaged == Unmanaged::Remove)
+        .map(|r| r.slug)
+        .collect()
+}
+
+/// Declared, unexpired users that need a POST, with the reason.
+fn users_to_add<'a>(
+    desired: &'a DesiredState,
+    live: &LiveState,
+    removed_teams: &BTreeSet<&TeamSlug>,
+    today: Date,
+) -> Vec<(&'a Entry<Login>, String)> {
+    let mut adds = Vec::new();
+    for entry in desired.users.values().filter(|e| !e.is_expired(today)) {
+        let reason = match live.seats.get(&entry.name) {
+            None => "declared".to_string(),
+            Some(seat) => match (&seat.pending_cancellation_date, &seat.source) {
+                (Some(date), _) => {
+                    format!("declared; re-activates the seat pending cancellation on {date}")
+                }
+                (None, SeatSource::Team { slug, .. }) if removed_teams.contains(slug) => {
+                    format!("declared; keeps the seat while team `{slug}` is removed")
+                }
+                (None, _) => continue,
+            },
+        };
+        adds.push((entry, reason));
+    }
+    adds
+}
+
+/// The look-ups to make before `plan`.
+pub fn lookups_needed(desired: &DesiredState, live: &LiveState, today: Date) -> LookupsNeeded {
+    let removals = team_removals(desired, live, today);
+    let removed = removed_team_slugs(desired, &removals);
+    LookupsNeeded {
+        users: users_to_add(desired, live, &removed, today)
+            .into_iter()
+            .map(|(entry, _)| entry.name.clone())
+            .collect(),
+        teams: desired
+            .teams
+            .values()
+            .filter(|e| !e.is_expired(today))
+            .map(|e| e.name.clone())
+            .collect(),
+    }
+}
+
+/// Computes the plan. See SPEC 4 for the rules; comments below say how each is met.
+pub fn plan(
+    desired: &DesiredState,
+    live: &LiveState,
+    lookups: &Lookups,
+    today: Date,
+    meta: PlanMeta,
+) -> Result<Plan, PlanErrors> {
+    let org = &desired.org;
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    if live.seats_without_assignee > 0 {
+        warnings.push(format!(
+            "{} seat(s) have no assignee in GitHub's answer and were skipped",
+            live.seats_without_assignee
+        ));
+    }
+    if lookups.membership.is_none() {
+        warnings.push(
+            "offline plan: org membership and teams were not checked, and team members are unknown"
+                .to_string(),
+        );
+    }
+    let active_teams: BTreeMap<&TeamSlug, &Entry<TeamSlug>> = desired
+        .teams
+        .iter()
+        .filter(|(_, e)| !e.is_expired(today))
+        .collect();
+    let team_info =
+        |slug: &TeamSlug| -> Option<&TeamInfo> { lookups.teams.as_ref()?.get(slug)?.as_ref() };
+
+    // Step 3 first, because steps 1 and 4 depend on which teams go.
+    let removals = team_removals(desired, live, today);
+    let removed_teams = removed_team_slugs(desired, &removals);
+    for removal in removals.iter().filter(|r| !removed_teams.contains(r.slug)) {
+        let holders = live
+            .active_seats()
+            .filter(|s| s.team() == Some(removal.slug))
+            .count();
+        warnings.push(format!(
+            "team `{}` gives {holders} seat(s) but is not declared (unmanaged: warn): declare or ignore it",
+            removal.slug
+        ));
+    }
+
+    // Step 1: add users.
+    let mut changes = Vec::new();
+    let user_adds = users_to_add(desired, live, &removed_teams, today);
+    let added_users: BTreeSet<&Login> = user_adds.iter().map(|(e, _)| &e.name).collect();
+    for (entry, reason) in &user_adds {
+        if let Some(membership) = &lookups.membership
+            && membership.get(&entry.name) == Some(&false)
+        {
+            errors.push(format!(
+                "user `{}` is not a member of `{org}`: invite them first or remove them from the file (line {})",
+                entry.name, entry.line
+            ));
+        }
+        changes.push(Change::AddUser {
+            login: entry.name.to_string(),
+            reason: reason.clone(),
+        });
+    }
+    // Seats that survive this plan before teams are added: active, and not through a removed
+    // team unless the user is re-added directly.
+    let keeps_seat = |login: &Login| match live.active_seat(login) {
+        None => false,
+        Some(seat) => {
+            seat.team().is_none_or(|t| !removed_teams.contains(t)) || added_users.contains(login)
+        }
+    };
+
+    // Step 2: add teams that no active seat shows.
+    let visible = live.visible_teams();
+    let mut gaining_through_teams: BTreeSet<&Login> = BTreeSet::new();
+    for entry in active_teams
+        .values()
+        .filter(|e| !visible.contains_key(&e.name))
+    {
+        let slug = &entry.name;
+        let (name, reassert, gaining) = match lookups.teams.as_ref().map(|teams| teams.get(slug)) {
+            None | Some(None) => (slug.to_string(), false, Vec::new()),
+            Some(Some(None)) => {
+                errors.push(format!(
+                    "team `{slug}` does not exist in `{org}`: check the slug at github.com/orgs/{org}/teams or remove it from the file (line {})",
+                    entry.line
+                ));
+                continue;
+            }
+            Some(Some(Some(info))) => {
+                let gaining: Vec<&Login> = info
+                    .members
+                    .iter()
+                    .filter(|m| !keeps_seat(m) && !added_users.contains(m))
+                    .collect();
+                gaining_through_teams.extend(gaining.iter().copied());
+                (info.name.clone(), gaining.is_empty(), gaining)
+            }
+        };
+        let reason = if reassert {
+            "declared; re-assert: every member already holds a seat, so GitHub shows no seat through this team".to_string()
+        } else {
+            "declared".to_string()
+        };
+        changes.push(Change::AddTeam {
+            team: slug.to_string(),
+            name,
+            reason,
+            reassert,
+            members_gaining_seat: gaining.iter().map(|l| l.to_string()).collect(),
+        });
+    }
+
+    // Which declared team covers a login: seen on its seat, or in the team's member list.
+    let covering_team = |login: &Login| -> Option<&TeamSlug> {
+        active_teams.keys().copied().find(|slug| {
+            live.active_seat(login).and_then(|s| s.team()) == Some(*slug)
+                || team_info(slug).is_some_and(|info| info.members.contains(login))
+        })
+    };
+
+    // Step 3: remove teams, with the members who lose their seat.
+    let mut losing: BTreeSet<&Login> = BTreeSet::new();
+    for removal in removals.iter().filter(|r| removed_teams.contains(r.slug)) {
+        let members: Vec<&Login> = live
+            .active_seats()
+            .filter(|s| s.team() == Some(removal.slug))
+            .map(|s| &s.login)
+            .filter(|l| !added_users.contains(l) && covering_team(l).is_none())
+            .collect();
+        losing.extend(members.iter().copied());
+        changes.push(Change::RemoveTeam {
+            team: removal.slug.to_string(),
+            name: removal.name.to_string(),
+            members_losing_seat: members.iter().map(|l| l.to_string()).collect(),
+            reason: removal_reason(removal.expired),
+        });
+    }
+
+    // Step 4: remove direct seats; never a DELETE for a team-assigned seat (GitHub answers 422).
+    for seat in live.active_seats() {
+        let login = &seat.login;
+        let declared = desired.users.get(login);
+        if declared.is_some_and(|e| !e.is_expired(today)) || desired.ignore_users.contains(login) {
+            continue;
+        }
+        let expired = declared.and_then(|e| e.expires);
+        let through_team = match seat.team() {
+            Some(team) if !removed_teams.contains(team) => Some(team),
+            Some(_) => continue, // listed with its team's removal
+            None => covering_team(login),
+        };
+        if let Some(team) = through_team {
+            if let Some(date) = expired {
+                warnings.push(format!(
+                    "user `{login}` expired on {date} but keeps the seat through team `{team}`: remove them from the team"
+                ));
+            }
+            continue;
+        }
+        if expired.is_none() && desired.unmanaged == Unmanaged::Warn {
+            warnings.push(format!(
+                "user `{login}` holds a seat but is not declared (unmanaged: warn): declare or ignore them"
+            ));
+            continue;
+        }
+        losing.insert(login);
+        changes.push(Change::RemoveUser {
+            login: login.to_string(),
+            reason: removal_reason(expired),
+        });
+    }
+
+    warnings.extend(expiry_warnings(desired, today));
+    let requests = requests_for(org, &changes);
+
+    let seats_before = live.active_seats().count() as u64;
+    let newly_seated = added_users
+        .iter()
+        .filter(|l| live.active_seat(l).is_none())
+        .count()
+        + gaining_through_teams.len();
+    let added = newly_seated as u64;
+    let removed = losing.len() as u64;
+    let seats_after = (seats_before + added).saturating_sub(removed);
+    let price = desired
+        .price_per_seat_usd
+        .unwrap_or_else(|| default_price(lookups.plan_type.as_deref(), live));
+    let summary = Summary {
+        seats_before,
+        seats_after,
+        added,
+        removed,
+        monthly_cost_delta_usd: (seats_after as f64 - seats_before as f64) * price,
+    };
+
+    if let Some(max) = desired.limits.max_seats
+        && seats_after > max
+    {
+        errors.push(format!(
+            "the plan leaves {seats_after} seats, more than limits.max_seats ({max}): declare fewer seats or raise the limit"
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(PlanErrors(errors));
+    }
+    let blocked = guard(desired, &summary);
+    Ok(Plan {
+        meta,
+        changes,
+        requests,
+        summary,
+        warnings,
+        suggestions: suggestions(desired, live, today),
+        blocked,
+    })
+}
+
+fn removal_reason(expired: Option<Date>) -> String {
+    match expired {
+        Some(date) => format!("expired {date}"),
+        None => "not declared".to_string(),
+    }
+}
+
+/// The mass-removal guards of SPEC 4: too many removals, or none left.
+fn guard(desired: &DesiredState, summary: &Summary) -> Option<String> {
+    let before = summary.seats_before;
+    let (limit, source) = match desired.limits.max_removals {
+        Some(RemovalLimit::Count(n)) => (n, "limits.max_removals".to_string()),
+        Some(RemovalLimit::Percent(p)) => (
+            (before as f64 * p / 100.0).floor() as u64,
+            format!("limits.max_removals {p}% of {before} seats"),
+        ),
+        None => (
+            (before / 4).max(10),
+            "the default limit: 25% of current seats, at least 10".to_string(),
+        ),
+    };
+    if summary.removed > limit {
+        return Some(format!(
+            "{} seats would be removed, more than {limit} ({source}); check the plan, then apply with --allow-mass-removal or raise limits.max_removals",
+            summary.removed
+        ));
+    }
+    if summary.seats_after == 0 && summary.removed > 0 {
+        return Some(
+            "the plan removes every seat, and GitHub then cancels the org's Copilot plan; apply with --allow-mass-removal if that is intended"
+                .to_string(),
+        );
+    }
+    None
+}
+
+/// Seat price from the org's plan type: business 19, enterprise 39 USD a month.
+fn default_price(plan_type: Option<&str>, live: &LiveState) -> f64 {
+    let plan_type = plan_type
+        .map(str::to_string)
+        .or_else(|| live.seats.values().find_map(|s| s.plan_type.clone()));
+    match plan_type.as_deref() {
+        Some("enterprise") => 39.0,
+        _ => 19.0,
+    }
+}
+
+/// Warnings for entries that expire within two weeks.
+fn expiry_warnings(desired: &DesiredState, today: Date) -> Vec<String> {
+    let users = desired
+        .users
+        .values()
+        .map(|e| ("user", e.name.as_str(), e.expires));
+    let teams = desired
+        .teams
+        .values()
+        .map(|e| ("team", e.name.as_str(), e.expires));
+    users
+        .chain(teams)
+        .filter_map(|(kind, name, expires)| {
+            let expires = expires?;
+            let days = (expires - today).whole_days();
+            (0..=EXPIRY_WARNING_DAYS).contains(&days).then(|| {
+                format!("{kind} `{name}` expires on {expires} (in {days} day(s)); the seat is removed the day after")
+            })
+        })
+        .collect()
+}
+
+/// Declared users whose seat has been unused longer than `reclaim.inactive_after_days`.
+fn suggestions(desired: &DesiredState, live: &LiveState, today: Date) -> Vec<Suggestion> {
+    let Some(reclaim) = desired.reclaim else {
+        return Vec::new();
+    };
+    let days_since = |timestamp: &str| {
+        OffsetDateTime::parse(timestamp, &Rfc3339)
+            .ok()
+            .map(|t| (today - t.date()).whole_days())
+    };
+    desired
+        .users
+        .values()
+        .filter(|e| !e.is_expired(today))
+        .filter_map(|entry| {
+            let seat = live.active_seat(&entry.name)?;
+            if days_since(&seat.created_at)? < i64::from(reclaim.grace_days) {
+                return None;
+            }
+            let reason = match seat.last_activity_at.as_deref().map(days_since) {
+                None => "no activity recorded".to_string(),
+                Some(Some(days)) if days >= i64::from(reclaim.inactive_after_days) => {
+                    format!("no activity for {days} days")
+                }
+                Some(_) => return None,
+            };
+            Some(Suggestion {
+                login: entry.name.to_string(),
+                reason,
+            })
+        })
+        .collect()
+}
+
+/// The writes, in SPEC order (add users, add teams, remove teams, remove users), in
+/// batches of at most `BATCH_SIZE` names.
+fn requests_for(org: &str, changes: &[Change]) -> Vec<Request> {
+    let users_path = format!("/orgs/{org}/copilot/billing/selected_users");
+    let teams_path = format!("/orgs/{org}/copilot/billing/selected_teams");
+    let pick = |f: fn(&Change) -> Option<&String>| -> Vec<String> {
+        changes.iter().filter_map(f).cloned().collect()
+    };
+    let add_users = pick(|c| match c {
+        Change::AddUser { login, .. } => Some(login),
+        _ => None,
+    });
+    let add_teams = pick(|c| match c {
+        Change::AddTeam { name, .. } => Some(name),
+        _ => None,
+    });
+    let remove_teams = pick(|c| match c {
+        Change::RemoveTeam { name, .. } => Some(name),
+        _ => None,
+    });
+    let remove_users = pick(|c| match c {
+        Change::RemoveUser { login, .. } => Some(login),
+        _ => None,
+    });
+    let mut requests = Vec::new();
+    let kinds = [
+        (Method::Post, &users_path, add_users, true),
+        (Method::Post, &teams_path, add_teams, false),
+        (Method::Delete, &teams_path, remove_teams, false),
+        (Method::Delete, &users_path, remove_users, true),
+    ];
+    for (method, path, names, users) in kinds {
+        for batch in names.chunks(BATCH_SIZE) {
+            let names = batch.to_vec();
+            requests.push(Request {
+                method,
+                path: path.clone(),
+                body: if users {
+                    RequestBody::Users {
+                        selected_usernames: names,
+                    }
+                } else {
+                    RequestBody::Teams {
+                        selected_teams: names,
+                    }
+                },
+            });
+        }
+    }
+    requests
+}
