@@ -1,1 +1,10 @@
-fn main() {}
+fn main() {
+    let code = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime.block_on(copilot_seats::run(std::env::args_os())),
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            1
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,105 @@
+//! `apply`: plan (or load a saved plan and check it is still current), confirm, send.
+
+use crate::apply;
+use crate::cli::ApplyArgs;
+use crate::commands::plan::{fetch_for_plan, fetch_live, make_plan};
+use crate::commands::{Context, EXIT_ERROR, EXIT_OK, today};
+use crate::plan::{FORMAT_VERSION, Plan};
+use crate::render;
+use anyhow::{Context as _, bail};
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Duration;
+
+pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
+    let today = today(args.today.as_deref())?;
+    let file = ctx.load_file()?;
+    let client = ctx.client()?;
+    let plan = match &args.plan {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the plan `{}`", path.display()))?;
+            let saved: Plan = serde_json::from_str(&text).with_context(|| {
+                format!(
+                    "`{}` is not a plan written by `copilot-seats plan --out`",
+                    path.display()
+                )
+            })?;
+            if saved.meta.format_version != FORMAT_VERSION {
+                bail!(
+                    "the plan has format_version {}, this copilot-seats reads {FORMAT_VERSION}: make the plan again with this version",
+                    saved.meta.format_version
+                );
+            }
+            let org = &file.desired.org;
+            if !saved.meta.org.eq_ignore_ascii_case(org) {
+                bail!(
+                    "stale plan: it is for org `{}` but `{}` is for `{org}`: plan again with the right file",
+                    saved.meta.org,
+                    ctx.global.file.display()
+                );
+            }
+            if saved.meta.file_digest != file.digest {
+                bail!(
+                    "stale plan: `{}` changed since the plan was made: run plan again",
+                    ctx.global.file.display()
+                );
+            }
+            let (live, _) = fetch_live(&client, org).await?;
+            if live.digest() != saved.meta.live_state_digest {
+                bail!(
+                    "stale plan: the seats of `{org}` changed since the plan was made: run plan again"
+                );
+            }
+            saved
+        }
+        None => {
+            let (live, lookups) = fetch_for_plan(ctx, &client, &file.desired, today).await?;
+            make_plan(&file, &live, &lookups, today)?
+        }
+    };
+    if !ctx.global.quiet {
+        print!("{}", render::text::plan(&plan));
+    }
+    if plan.requests.is_empty() {
+        return Ok(EXIT_OK);
+    }
+    if let Some(blocked) = &plan.blocked {
+        if !args.allow_mass_removal {
+            bail!("refusing to apply a blocked plan: {blocked}");
+        }
+        ctx.info("The plan is blocked, applying anyway because of --allow-mass-removal.");
+    }
+    if !args.yes {
+        confirm(&plan)?;
+    }
+    let interval = Duration::from_millis(ctx.global.write_interval_ms);
+    let report = apply::apply(&client, &plan.requests, interval).await;
+    print!("{}", render::text::apply_report(&report));
+    Ok(if report.succeeded() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    })
+}
+
+/// Asks on the terminal; without a terminal, `--yes` is required.
+fn confirm(plan: &Plan) -> anyhow::Result<()> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        bail!(
+            "refusing to apply without --yes: standard input is not a terminal, so nobody can confirm"
+        );
+    }
+    print!(
+        "\nSend these {} request(s) to `{}`? Type `yes` to apply: ",
+        plan.requests.len(),
+        plan.meta.org
+    );
+    std::io::stdout().flush()?;
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer)?;
+    if answer.trim() != "yes" {
+        bail!("not applied: the answer was not `yes`");
+    }
+    Ok(())
+}

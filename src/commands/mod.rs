@@ -1,0 +1,101 @@
+//! One file per subcommand: glue from the command line to the core and the renderers.
+//! Shared here: the context every command gets, loading the file, the client, the date.
+
+pub mod apply;
+pub mod export;
+pub mod plan;
+pub mod validate;
+
+use crate::cli::GlobalArgs;
+use crate::config::{self, FileErrors};
+use crate::github::{Client, ClientConfig, Token};
+use crate::model::{DesiredState, sha256_digest};
+use anyhow::{Context as _, bail};
+use std::time::Duration;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime};
+
+/// Exit codes of SPEC 3.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_ERROR: i32 = 1;
+pub const EXIT_CHANGES: i32 = 2;
+
+pub struct Context<'a> {
+    pub global: &'a GlobalArgs,
+}
+
+/// The validated file and the digest of its bytes.
+pub struct LoadedFile {
+    pub desired: DesiredState,
+    pub digest: String,
+}
+
+/// A command failure whose details were already printed (file errors, plan errors).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Reported(pub String);
+
+impl Context<'_> {
+    /// Loads the file; on errors prints each one (and GitHub Actions annotations) and fails.
+    pub fn load_file(&self) -> anyhow::Result<LoadedFile> {
+        let path = &self.global.file;
+        match config::load(path) {
+            Ok(desired) => {
+                let bytes = std::fs::read(path)
+                    .with_context(|| format!("cannot read `{}`", path.display()))?;
+                Ok(LoadedFile {
+                    desired,
+                    digest: sha256_digest(&bytes),
+                })
+            }
+            Err(FileErrors(errors)) => {
+                for error in &errors {
+                    eprintln!("error: {error}");
+                }
+                Err(Reported(format!(
+                    "{} error(s) in `{}`: fix them and run again; nothing was changed",
+                    errors.len(),
+                    path.display()
+                ))
+                .into())
+            }
+        }
+    }
+
+    pub fn client(&self) -> anyhow::Result<Client> {
+        let token = Token::from_env()?;
+        let config = ClientConfig {
+            api_url: self.global.api_url.clone(),
+            request_timeout: Duration::from_secs(self.global.request_timeout),
+            verbose: self.global.verbose,
+        };
+        Ok(Client::new(&config, token)?)
+    }
+
+    /// Progress for people; silent with `-q`.
+    pub fn info(&self, message: &str) {
+        if !self.global.quiet {
+            eprintln!("{message}");
+        }
+    }
+}
+
+/// `--today`, or today in UTC.
+pub fn today(flag: Option<&str>) -> anyhow::Result<Date> {
+    match flag {
+        None => Ok(OffsetDateTime::now_utc().date()),
+        Some(text) => match Date::parse(text, format_description!("[year]-[month]-[day]")) {
+            Ok(date) => Ok(date),
+            Err(_) => bail!("--today `{text}` is not a date: write it as YYYY-MM-DD"),
+        },
+    }
+}
+
+/// Now, as an RFC 3339 UTC timestamp to the second.
+pub fn now_rfc3339() -> String {
+    let now = OffsetDateTime::now_utc();
+    now.format(format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+    ))
+    .unwrap_or_default()
+}

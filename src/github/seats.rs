@@ -1,0 +1,169 @@
+//! The Copilot seat endpoints and the look-ups the planner needs, decoded into the model.
+//! Payloads are decoded into small structs holding only the fields we use; unknown fields
+//! are ignored and every field but `created_at` may be missing (API.md).
+
+use crate::github::client::Client;
+use crate::github::error::GitHubError;
+use crate::model::{LiveState, Login, Seat, SeatSource, TeamSlug};
+use crate::plan::TeamInfo;
+use serde::Deserialize;
+
+/// One page of `GET /orgs/{org}/copilot/billing/seats`.
+#[derive(Debug, Deserialize)]
+pub struct SeatPage {
+    /// Counts seats pending cancellation too; never assumed to equal `seats.len()`.
+    #[serde(default)]
+    pub total_seats: Option<u64>,
+    #[serde(default)]
+    pub seats: Vec<RawSeat>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawSeat {
+    #[serde(default)]
+    created_at: String,
+    #[serde(default)]
+    pending_cancellation_date: Option<String>,
+    #[serde(default)]
+    last_activity_at: Option<String>,
+    #[serde(default)]
+    last_activity_editor: Option<String>,
+    #[serde(default)]
+    plan_type: Option<String>,
+    /// Null for some seats (API.md); such seats are skipped with a warning.
+    #[serde(default)]
+    assignee: Option<RawUser>,
+    /// Null, or missing, for a direct seat.
+    #[serde(default)]
+    assigning_team: Option<RawTeam>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawUser {
+    login: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawTeam {
+    slug: String,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+impl RawSeat {
+    /// The seat, or `None` when GitHub sent no assignee.
+    pub fn into_seat(self) -> Option<Seat> {
+        let assignee = self.assignee?;
+        let source = match self.assigning_team {
+            None => SeatSource::Direct,
+            Some(team) => SeatSource::Team {
+                name: team.name.unwrap_or_else(|| team.slug.clone()),
+                slug: TeamSlug::new(team.slug),
+            },
+        };
+        Some(Seat {
+            login: Login::new(assignee.login),
+            source,
+            pending_cancellation_date: self.pending_cancellation_date,
+            created_at: self.created_at,
+            last_activity_at: self.last_activity_at,
+            last_activity_editor: self.last_activity_editor,
+            plan_type: self.plan_type,
+        })
+    }
+}
+
+/// Builds the live state from decoded pages.
+pub fn live_state_from_pages(pages: impl IntoIterator<Item = SeatPage>) -> LiveState {
+    let mut without_assignee = 0;
+    let mut seats = Vec::new();
+    for page in pages {
+        for raw in page.seats {
+            match raw.into_seat() {
+                Some(seat) => seats.push(seat),
+                None => without_assignee += 1,
+            }
+        }
+    }
+    LiveState::from_seats(seats, without_assignee)
+}
+
+/// Reads an offline snapshot: one seat-list answer, or an array of them (pages).
+pub fn live_state_from_snapshot(json: &str) -> Result<LiveState, serde_json::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Snapshot {
+        Pages(Vec<SeatPage>),
+        Page(SeatPage),
+    }
+    Ok(match serde_json::from_str(json)? {
+        Snapshot::Pages(pages) => live_state_from_pages(pages),
+        Snapshot::Page(page) => live_state_from_pages([page]),
+    })
+}
+
+/// All seats of `org`, following `Link: rel="next"` from `per_page=100`.
+pub async fn fetch_live_state(client: &Client, org: &str) -> Result<LiveState, GitHubError> {
+    let mut pages = Vec::new();
+    let mut next = Some(format!("/orgs/{org}/copilot/billing/seats?per_page=100"));
+    while let Some(url) = next {
+        let (page, answer): (SeatPage, _) = client.get_json(&url).await?;
+        next = answer.next_link();
+        pages.push(page);
+    }
+    Ok(live_state_from_pages(pages))
+}
+
+/// The parts of `GET /orgs/{org}/copilot/billing` we use.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Billing {
+    #[serde(default)]
+    pub seat_management_setting: Option<String>,
+    #[serde(default)]
+    pub plan_type: Option<String>,
+}
+
+pub async fn fetch_billing(client: &Client, org: &str) -> Result<Billing, GitHubError> {
+    Ok(client
+        .get_json(&format!("/orgs/{org}/copilot/billing"))
+        .await?
+        .0)
+}
+
+/// `GET /orgs/{org}/members/{username}`: 204 member, 404 not.
+pub async fn is_member(client: &Client, org: &str, login: &Login) -> Result<bool, GitHubError> {
+    let answer = client.get(&format!("/orgs/{org}/members/{login}")).await?;
+    Ok(answer.status.is_success())
+}
+
+/// A team's display name and members, or `None` when the team does not exist.
+pub async fn fetch_team(
+    client: &Client,
+    org: &str,
+    slug: &TeamSlug,
+) -> Result<Option<TeamInfo>, GitHubError> {
+    #[derive(Deserialize)]
+    struct Team {
+        name: String,
+    }
+    let answer = client.get(&format!("/orgs/{org}/teams/{slug}")).await?;
+    if !answer.status.is_success() {
+        return Ok(None);
+    }
+    let team: Team = serde_json::from_str(&answer.body).map_err(|e| GitHubError::Decode {
+        method: "GET".into(),
+        path: format!("/orgs/{org}/teams/{slug}"),
+        detail: e.to_string(),
+    })?;
+    let mut members = Vec::new();
+    let mut next = Some(format!("/orgs/{org}/teams/{slug}/members?per_page=100"));
+    while let Some(url) = next {
+        let (page, answer): (Vec<RawUser>, _) = client.get_json(&url).await?;
+        next = answer.next_link();
+        members.extend(page.into_iter().map(|u| Login::new(u.login)));
+    }
+    Ok(Some(TeamInfo {
+        name: team.name,
+        members,
+    }))
+}

@@ -1,0 +1,36 @@
+//! `export`: today's seats as a valid `copilot-seats.yaml`.
+
+use crate::model::{LiveState, SeatSource};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+#[derive(Serialize)]
+struct ExportedFile {
+    org: String,
+    users: Vec<String>,
+    teams: Vec<String>,
+}
+
+/// Direct users and the teams seen on active seats, sorted, behind a header comment.
+/// Seats pending cancellation are left out: they count as removed.
+pub fn export(org: &str, live: &LiveState, generated_on: &str) -> String {
+    let users: Vec<String> = live
+        .active_seats()
+        .filter(|seat| seat.source == SeatSource::Direct)
+        .map(|seat| seat.login.to_string())
+        .collect();
+    let teams: BTreeSet<_> = live.visible_teams().into_keys().collect();
+    let file = ExportedFile {
+        org: org.to_string(),
+        users,
+        teams: teams.into_iter().map(|slug| slug.to_string()).collect(),
+    };
+    let body = yaml_serde::to_string(&file).unwrap_or_default();
+    format!(
+        "# Copilot seats of {org}, exported by copilot-seats {} on {generated_on}.\n\
+         # Users hold a seat directly; every member of a team holds one through it.\n\
+         # Teams whose members all hold seats another way are invisible to GitHub's API:\n\
+         # add them by hand if you use them.\n{body}",
+        env!("CARGO_PKG_VERSION")
+    )
+}
