@@ -740,3 +740,179 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     previous[b.len()]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn errors(text: &str) -> Vec<String> {
+        match parse("f.yaml", text) {
+            Ok(_) => Vec::new(),
+            Err(FileErrors(errors)) => errors.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    fn one_error(text: &str) -> String {
+        let errors = errors(text);
+        assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
+        errors[0].clone()
+    }
+
+    #[test]
+    fn accepts_the_full_format() {
+        let text = "org: acme\nusers:\n  - alice\n  - login: Bob\n    expires: 2026-12-31\n    note: trial, INC-1234\nteams:\n  - platform\n  - slug: contractors\n    expires: 2027-03-31\nignore:\n  users: [break-glass-admin]\n  teams: []\nunmanaged: warn\nlimits:\n  max_removals: \"10%\"\n  max_seats: 500\nprice_per_seat_usd: 19\nreclaim:\n  inactive_after_days: 90\n  grace_days: 30\n";
+        let desired = parse("f.yaml", text).expect("valid");
+        assert_eq!(desired.org, "acme");
+        let bob = &desired.users[&Login::new("bob")];
+        assert_eq!(bob.name.as_str(), "Bob", "keeps the case the file used");
+        assert_eq!(bob.expires, Some(date!(2026 - 12 - 31)));
+        assert_eq!(bob.note.as_deref(), Some("trial, INC-1234"));
+        assert_eq!(bob.line, 4);
+        assert_eq!(desired.teams.len(), 2);
+        assert!(desired.ignore_users.contains(&Login::new("BREAK-GLASS-ADMIN")));
+        assert_eq!(desired.unmanaged, Unmanaged::Warn);
+        assert_eq!(desired.limits.max_removals, Some(RemovalLimit::Percent(10.0)));
+        assert_eq!(desired.limits.max_seats, Some(500));
+        assert_eq!(desired.price_per_seat_usd, Some(19.0));
+        assert_eq!(
+            desired.reclaim,
+            Some(Reclaim {
+                inactive_after_days: 90,
+                grace_days: 30
+            })
+        );
+    }
+
+    #[test]
+    fn minimal_file_defaults() {
+        let desired = parse("f.yaml", "org: acme\n").expect("valid");
+        assert!(desired.users.is_empty() && desired.teams.is_empty());
+        assert_eq!(desired.unmanaged, Unmanaged::Remove);
+        assert_eq!(desired.limits, Limits::default());
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        assert!(one_error("").contains("the file is empty"));
+        assert!(one_error("# only a comment\n").contains("the file is empty"));
+    }
+
+    #[test]
+    fn non_mapping_file_is_an_error() {
+        assert!(one_error("- alice\n- bob\n").contains("must be a mapping"));
+        assert!(one_error("just text\n").contains("must be a mapping"));
+    }
+
+    #[test]
+    fn missing_org_is_an_error() {
+        assert!(one_error("users: [alice]\n").contains("missing `org`"));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_suggestion() {
+        let error = one_error("org: acme\nuser:\n  - alice\n");
+        assert_eq!(
+            error,
+            "f.yaml:2:1: unknown key `user`: did you mean `users`? allowed here: org, users, teams, ignore, unmanaged, limits, price_per_seat_usd, reclaim"
+        );
+        let error = one_error("org: acme\nusers:\n  - login: bob\n    expire: 2026-01-01\n");
+        assert!(error.starts_with("f.yaml:4:5: unknown key `expire`: did you mean `expires`?"), "{error}");
+    }
+
+    #[test]
+    fn invalid_logins_are_errors() {
+        for (login, why) in [
+            ("a_b", "`_` is not allowed"),
+            ("-alice", "cannot start or end with a hyphen"),
+            ("alice-", "cannot start or end with a hyphen"),
+            ("al--ice", "two hyphens in a row"),
+            ("a234567890123456789012345678901234567890", "1 to 39 characters"),
+            ("\"\"", "1 to 39 characters"),
+        ] {
+            let error = one_error(&format!("org: acme\nusers:\n  - {login}\n"));
+            assert!(error.starts_with("f.yaml:3:5: "), "{error}");
+            assert!(error.contains(why), "{login}: {error}");
+        }
+        assert!(parse("f.yaml", "org: acme\nusers: [a-b-c, A1, x]\n").is_ok());
+    }
+
+    #[test]
+    fn numbers_and_booleans_must_be_quoted() {
+        let error = one_error("org: acme\nusers:\n  - 1234\n");
+        assert!(error.contains("write it in quotes, `\"1234\"`"), "{error}");
+        assert!(parse("f.yaml", "org: acme\nusers:\n  - \"1234\"\n").is_ok());
+    }
+
+    #[test]
+    fn invalid_slugs_are_errors() {
+        assert!(one_error("org: acme\nteams: [Platform]\n").contains("slugs are lowercase: write `platform`"));
+        assert!(one_error("org: acme\nteams: [\"my team\"]\n").contains("is not allowed"));
+        assert!(parse("f.yaml", "org: acme\nteams: [a.b_c-d1]\n").is_ok());
+    }
+
+    #[test]
+    fn duplicates_are_errors_case_insensitively() {
+        let error = one_error("org: acme\nusers:\n  - alice\n  - login: Alice\n");
+        assert_eq!(
+            error,
+            "f.yaml:4:12: `Alice` is listed twice in `users` (first as `alice` at line 3): remove one"
+        );
+        assert!(one_error("org: acme\nteams: [a, a]\n").contains("listed twice in `teams`"));
+        assert!(one_error("org: acme\nignore: {users: [x, X]}\n").contains("listed twice in `ignore.users`"));
+    }
+
+    #[test]
+    fn declared_and_ignored_is_an_error() {
+        let error = one_error("org: acme\nusers: [bob]\nignore:\n  users: [BOB]\n");
+        assert_eq!(
+            error,
+            "f.yaml:4:11: user `BOB` is both declared (line 2) and ignored: remove it from one of the two lists"
+        );
+        assert!(one_error("org: acme\nteams: [t]\nignore: {teams: [t]}\n").contains("team `t` is both declared"));
+    }
+
+    #[test]
+    fn bad_expires_is_an_error() {
+        let error = one_error("org: acme\nusers:\n  - login: bob\n    expires: next week\n");
+        assert!(error.starts_with("f.yaml:4:14: `expires: next week` is not a date"), "{error}");
+        assert!(one_error("org: acme\nusers:\n  - login: bob\n    expires: 2026-02-30\n").contains("is not a date"));
+    }
+
+    #[test]
+    fn bad_settings_are_errors() {
+        assert!(one_error("org: acme\nunmanaged: keep\n").contains("`unmanaged` is `remove` or `warn`"));
+        assert!(one_error("org: acme\nlimits: {max_removals: -3}\n").contains("`max_removals` is a whole number"));
+        assert!(one_error("org: acme\nlimits: {max_removals: \"150%\"}\n").contains("`max_removals` is a whole number"));
+        assert!(one_error("org: acme\nlimits: {max_seats: lots}\n").contains("`max_seats` is a whole number"));
+        assert!(one_error("org: acme\nprice_per_seat_usd: free\n").contains("`price_per_seat_usd` is a number"));
+        assert!(one_error("org: acme\nreclaim: {grace_days: 3}\n").contains("needs `inactive_after_days`"));
+        assert!(one_error("org: acme\nusers: alice\n").contains("`users` must be a list"));
+        assert!(one_error("org: acme\nusers:\n  - note: x\n").contains("this entry has no `login`"));
+    }
+
+    #[test]
+    fn every_error_is_reported_at_once_in_file_order() {
+        let text = "org: acme\nusers:\n  - bad_login\n  - alice\n  - ALICE\n  - login: bob\n    expires: soon\nteams: [Ops]\nextra: 1\n";
+        let errors = errors(text);
+        let lines: Vec<&str> = errors.iter().map(|e| e.split(": ").next().unwrap_or("")).collect();
+        assert_eq!(lines, ["f.yaml:3:5", "f.yaml:5:5", "f.yaml:7:14", "f.yaml:8:9", "f.yaml:9:1"]);
+    }
+
+    #[test]
+    fn yaml_syntax_errors_have_a_position() {
+        let error = one_error("org: acme\nusers: [alice\n");
+        assert!(error.starts_with("f.yaml:"), "{error}");
+        assert!(error.contains("invalid YAML"), "{error}");
+        assert!(!error.contains(" at line "), "position printed once: {error}");
+    }
+
+    #[test]
+    fn load_reports_missing_files_and_directories() {
+        let dir = std::env::temp_dir();
+        let error = load(&dir).expect_err("a directory").to_string();
+        assert!(error.contains("is a directory"), "{error}");
+        let error = load(&dir.join("does-not-exist.yaml")).expect_err("missing").to_string();
+        assert!(error.contains("copilot-seats export --org ORG"), "{error}");
+    }
+}
