@@ -770,9 +770,16 @@ mod tests {
         assert_eq!(bob.note.as_deref(), Some("trial, INC-1234"));
         assert_eq!(bob.line, 4);
         assert_eq!(desired.teams.len(), 2);
-        assert!(desired.ignore_users.contains(&Login::new("BREAK-GLASS-ADMIN")));
+        assert!(
+            desired
+                .ignore_users
+                .contains(&Login::new("BREAK-GLASS-ADMIN"))
+        );
         assert_eq!(desired.unmanaged, Unmanaged::Warn);
-        assert_eq!(desired.limits.max_removals, Some(RemovalLimit::Percent(10.0)));
+        assert_eq!(
+            desired.limits.max_removals,
+            Some(RemovalLimit::Percent(10.0))
+        );
         assert_eq!(desired.limits.max_seats, Some(500));
         assert_eq!(desired.price_per_seat_usd, Some(19.0));
         assert_eq!(
@@ -817,7 +824,10 @@ mod tests {
             "f.yaml:2:1: unknown key `user`: did you mean `users`? allowed here: org, users, teams, ignore, unmanaged, limits, price_per_seat_usd, reclaim"
         );
         let error = one_error("org: acme\nusers:\n  - login: bob\n    expire: 2026-01-01\n");
-        assert!(error.starts_with("f.yaml:4:5: unknown key `expire`: did you mean `expires`?"), "{error}");
+        assert!(
+            error.starts_with("f.yaml:4:5: unknown key `expire`: did you mean `expires`?"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -827,7 +837,10 @@ mod tests {
             ("-alice", "cannot start or end with a hyphen"),
             ("alice-", "cannot start or end with a hyphen"),
             ("al--ice", "two hyphens in a row"),
-            ("a234567890123456789012345678901234567890", "1 to 39 characters"),
+            (
+                "a234567890123456789012345678901234567890",
+                "1 to 39 characters",
+            ),
             ("\"\"", "1 to 39 characters"),
         ] {
             let error = one_error(&format!("org: acme\nusers:\n  - {login}\n"));
@@ -846,7 +859,10 @@ mod tests {
 
     #[test]
     fn invalid_slugs_are_errors() {
-        assert!(one_error("org: acme\nteams: [Platform]\n").contains("slugs are lowercase: write `platform`"));
+        assert!(
+            one_error("org: acme\nteams: [Platform]\n")
+                .contains("slugs are lowercase: write `platform`")
+        );
         assert!(one_error("org: acme\nteams: [\"my team\"]\n").contains("is not allowed"));
         assert!(parse("f.yaml", "org: acme\nteams: [a.b_c-d1]\n").is_ok());
     }
@@ -859,7 +875,10 @@ mod tests {
             "f.yaml:4:12: `Alice` is listed twice in `users` (first as `alice` at line 3): remove one"
         );
         assert!(one_error("org: acme\nteams: [a, a]\n").contains("listed twice in `teams`"));
-        assert!(one_error("org: acme\nignore: {users: [x, X]}\n").contains("listed twice in `ignore.users`"));
+        assert!(
+            one_error("org: acme\nignore: {users: [x, X]}\n")
+                .contains("listed twice in `ignore.users`")
+        );
     }
 
     #[test]
@@ -869,34 +888,74 @@ mod tests {
             error,
             "f.yaml:4:11: user `BOB` is both declared (line 2) and ignored: remove it from one of the two lists"
         );
-        assert!(one_error("org: acme\nteams: [t]\nignore: {teams: [t]}\n").contains("team `t` is both declared"));
+        assert!(
+            one_error("org: acme\nteams: [t]\nignore: {teams: [t]}\n")
+                .contains("team `t` is both declared")
+        );
     }
 
     #[test]
     fn bad_expires_is_an_error() {
         let error = one_error("org: acme\nusers:\n  - login: bob\n    expires: next week\n");
-        assert!(error.starts_with("f.yaml:4:14: `expires: next week` is not a date"), "{error}");
-        assert!(one_error("org: acme\nusers:\n  - login: bob\n    expires: 2026-02-30\n").contains("is not a date"));
+        assert!(
+            error.starts_with("f.yaml:4:14: `expires: next week` is not a date"),
+            "{error}"
+        );
+        assert!(
+            one_error("org: acme\nusers:\n  - login: bob\n    expires: 2026-02-30\n")
+                .contains("is not a date")
+        );
     }
 
     #[test]
     fn bad_settings_are_errors() {
-        assert!(one_error("org: acme\nunmanaged: keep\n").contains("`unmanaged` is `remove` or `warn`"));
-        assert!(one_error("org: acme\nlimits: {max_removals: -3}\n").contains("`max_removals` is a whole number"));
-        assert!(one_error("org: acme\nlimits: {max_removals: \"150%\"}\n").contains("`max_removals` is a whole number"));
-        assert!(one_error("org: acme\nlimits: {max_seats: lots}\n").contains("`max_seats` is a whole number"));
-        assert!(one_error("org: acme\nprice_per_seat_usd: free\n").contains("`price_per_seat_usd` is a number"));
-        assert!(one_error("org: acme\nreclaim: {grace_days: 3}\n").contains("needs `inactive_after_days`"));
+        assert!(
+            one_error("org: acme\nunmanaged: keep\n").contains("`unmanaged` is `remove` or `warn`")
+        );
+        assert!(
+            one_error("org: acme\nlimits: {max_removals: -3}\n")
+                .contains("`max_removals` is a whole number")
+        );
+        assert!(
+            one_error("org: acme\nlimits: {max_removals: \"150%\"}\n")
+                .contains("`max_removals` is a whole number")
+        );
+        assert!(
+            one_error("org: acme\nlimits: {max_seats: lots}\n")
+                .contains("`max_seats` is a whole number")
+        );
+        assert!(
+            one_error("org: acme\nprice_per_seat_usd: free\n")
+                .contains("`price_per_seat_usd` is a number")
+        );
+        assert!(
+            one_error("org: acme\nreclaim: {grace_days: 3}\n")
+                .contains("needs `inactive_after_days`")
+        );
         assert!(one_error("org: acme\nusers: alice\n").contains("`users` must be a list"));
-        assert!(one_error("org: acme\nusers:\n  - note: x\n").contains("this entry has no `login`"));
+        assert!(
+            one_error("org: acme\nusers:\n  - note: x\n").contains("this entry has no `login`")
+        );
     }
 
     #[test]
     fn every_error_is_reported_at_once_in_file_order() {
         let text = "org: acme\nusers:\n  - bad_login\n  - alice\n  - ALICE\n  - login: bob\n    expires: soon\nteams: [Ops]\nextra: 1\n";
         let errors = errors(text);
-        let lines: Vec<&str> = errors.iter().map(|e| e.split(": ").next().unwrap_or("")).collect();
-        assert_eq!(lines, ["f.yaml:3:5", "f.yaml:5:5", "f.yaml:7:14", "f.yaml:8:9", "f.yaml:9:1"]);
+        let lines: Vec<&str> = errors
+            .iter()
+            .map(|e| e.split(": ").next().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "f.yaml:3:5",
+                "f.yaml:5:5",
+                "f.yaml:7:14",
+                "f.yaml:8:9",
+                "f.yaml:9:1"
+            ]
+        );
     }
 
     #[test]
@@ -904,7 +963,10 @@ mod tests {
         let error = one_error("org: acme\nusers: [alice\n");
         assert!(error.starts_with("f.yaml:"), "{error}");
         assert!(error.contains("invalid YAML"), "{error}");
-        assert!(!error.contains(" at line "), "position printed once: {error}");
+        assert!(
+            !error.contains(" at line "),
+            "position printed once: {error}"
+        );
     }
 
     #[test]
@@ -912,7 +974,9 @@ mod tests {
         let dir = std::env::temp_dir();
         let error = load(&dir).expect_err("a directory").to_string();
         assert!(error.contains("is a directory"), "{error}");
-        let error = load(&dir.join("does-not-exist.yaml")).expect_err("missing").to_string();
+        let error = load(&dir.join("does-not-exist.yaml"))
+            .expect_err("missing")
+            .to_string();
         assert!(error.contains("copilot-seats export --org ORG"), "{error}");
     }
 }

@@ -637,3 +637,490 @@ fn requests_for(org: &str, changes: &[Change]) -> Vec<Request> {
     }
     requests
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Seat;
+    use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 11 - 25);
+
+    /// Seats from a compact list: `alice` direct, `bob@platform` through a team,
+    /// `oscar!` pending cancellation.
+    fn live(spec: &str) -> LiveState {
+        let seats = spec.split_whitespace().map(|item| {
+            let (item, pending) = match item.strip_suffix('!') {
+                Some(item) => (item, Some("2026-12-01".to_string())),
+                None => (item, None),
+            };
+            let (login, source) = match item.split_once('@') {
+                Some((login, team)) => (
+                    login,
+                    SeatSource::Team {
+                        slug: TeamSlug::new(team),
+                        name: team.to_uppercase(),
+                    },
+                ),
+                None => (item, SeatSource::Direct),
+            };
+            Seat {
+                login: Login::new(login),
+                source,
+                pending_cancellation_date: pending,
+                created_at: "2025-01-01T00:00:00Z".into(),
+                last_activity_at: Some("2026-11-20T00:00:00Z".into()),
+                last_activity_editor: None,
+                plan_type: Some("business".into()),
+            }
+        });
+        LiveState::from_seats(seats.collect::<Vec<_>>(), 0)
+    }
+
+    fn desired(yaml: &str) -> DesiredState {
+        crate::config::parse("t.yaml", &format!("org: acme\n{yaml}")).expect("valid test file")
+    }
+
+    /// Online look-ups: everyone is a member unless listed in `strangers`; `teams` gives
+    /// each existing team's members.
+    fn online(
+        desired: &DesiredState,
+        live: &LiveState,
+        strangers: &[&str],
+        teams: &[(&str, &str)],
+    ) -> Lookups {
+        let needed = lookups_needed(desired, live, TODAY);
+        let membership = needed
+            .users
+            .into_iter()
+            .map(|l| {
+                let member = !strangers.contains(&l.as_str());
+                (l, member)
+            })
+            .collect();
+        let teams = needed
+            .teams
+            .into_iter()
+            .map(|slug| {
+                let info = teams
+                    .iter()
+                    .find(|(s, _)| *s == slug.as_str())
+                    .map(|(s, members)| TeamInfo {
+                        name: s.to_uppercase(),
+                        members: members.split_whitespace().map(Login::new).collect(),
+                    });
+                (slug, info)
+            })
+            .collect();
+        Lookups {
+            membership: Some(membership),
+            teams: Some(teams),
+            plan_type: Some("business".into()),
+        }
+    }
+
+    fn meta() -> PlanMeta {
+        PlanMeta {
+            format_version: FORMAT_VERSION,
+            tool_version: "test".into(),
+            org: "acme".into(),
+            generated_at: "2026-11-25T00:00:00Z".into(),
+            file_digest: "sha256:f".into(),
+            live_state_digest: "sha256:l".into(),
+        }
+    }
+
+    fn describe(change: &Change) -> String {
+        match change {
+            Change::AddUser { login, .. } => format!("+user {login}"),
+            Change::AddTeam {
+                team,
+                reassert,
+                members_gaining_seat,
+                ..
+            } => {
+                let sign = if *reassert { "~" } else { "+" };
+                format!("{sign}team {team}[{}]", members_gaining_seat.join(","))
+            }
+            Change::RemoveTeam {
+                team,
+                members_losing_seat,
+                ..
+            } => format!("-team {team}[{}]", members_losing_seat.join(",")),
+            Change::RemoveUser { login, reason } => format!("-user {login} ({reason})"),
+        }
+    }
+
+    struct Case {
+        name: &'static str,
+        file: &'static str,
+        seats: &'static str,
+        teams: &'static [(&'static str, &'static str)],
+        changes: &'static [&'static str],
+        /// Seats before, after.
+        seats_count: (u64, u64),
+        /// A text every warning list must contain, if any.
+        warning: Option<&'static str>,
+    }
+
+    const CASES: &[Case] = &[
+        Case {
+            name: "declared user without a seat is added",
+            file: "users: [alice, bob]",
+            seats: "alice",
+            teams: &[],
+            changes: &["+user bob"],
+            seats_count: (1, 2),
+            warning: None,
+        },
+        Case {
+            name: "declared user pending cancellation is re-activated",
+            file: "users: [oscar]",
+            seats: "oscar!",
+            teams: &[],
+            changes: &["+user oscar"],
+            seats_count: (0, 1),
+            warning: None,
+        },
+        Case {
+            name: "undeclared pending seat counts as removed already",
+            file: "users: [alice]",
+            seats: "alice oscar!",
+            teams: &[],
+            changes: &[],
+            seats_count: (1, 1),
+            warning: None,
+        },
+        Case {
+            name: "undeclared direct seat is removed",
+            file: "users: [alice]",
+            seats: "alice mallory",
+            teams: &[],
+            changes: &["-user mallory (not declared)"],
+            seats_count: (2, 1),
+            warning: None,
+        },
+        Case {
+            name: "logins compare case-insensitively",
+            file: "users: [ALICE]",
+            seats: "alice",
+            teams: &[],
+            changes: &[],
+            seats_count: (1, 1),
+            warning: None,
+        },
+        Case {
+            name: "ignored user is never removed",
+            file: "users: [alice]\nignore: {users: [root]}",
+            seats: "alice root",
+            teams: &[],
+            changes: &[],
+            seats_count: (2, 2),
+            warning: None,
+        },
+        Case {
+            name: "undeclared team is removed with the members who lose their seat",
+            file: "users: [alice]",
+            seats: "alice erin@design fay@design",
+            teams: &[],
+            changes: &["-team design[erin,fay]"],
+            seats_count: (3, 1),
+            warning: None,
+        },
+        Case {
+            name: "declared user keeps the seat when their team is removed",
+            file: "users: [erin]",
+            seats: "erin@design fay@design",
+            teams: &[],
+            changes: &["+user erin", "-team design[fay]"],
+            seats_count: (2, 1),
+            warning: None,
+        },
+        Case {
+            name: "ignored team is never removed",
+            file: "ignore: {teams: [design]}",
+            seats: "erin@design",
+            teams: &[],
+            changes: &[],
+            seats_count: (1, 1),
+            warning: None,
+        },
+        Case {
+            name: "team-assigned user is never sent a DELETE",
+            file: "teams: [platform]",
+            seats: "walter@platform",
+            teams: &[("platform", "walter")],
+            changes: &[],
+            seats_count: (1, 1),
+            warning: None,
+        },
+        Case {
+            name: "expired user holding a seat through a kept team gets a warning, not a DELETE",
+            file: "users:\n  - login: walter\n    expires: 2026-11-01\nteams: [platform]",
+            seats: "walter@platform",
+            teams: &[("platform", "walter")],
+            changes: &[],
+            seats_count: (1, 1),
+            warning: Some("keeps the seat through team `platform`"),
+        },
+        Case {
+            name: "direct seat of a declared team's member is not removed",
+            file: "teams: [platform]",
+            seats: "walter xavier@platform",
+            teams: &[("platform", "walter xavier")],
+            changes: &[],
+            seats_count: (2, 2),
+            warning: None,
+        },
+        Case {
+            name: "declared team not seen on seats is added with its new members",
+            file: "teams: [platform]",
+            seats: "",
+            teams: &[("platform", "walter xavier")],
+            changes: &["+team platform[walter,xavier]"],
+            seats_count: (0, 2),
+            warning: None,
+        },
+        Case {
+            name: "invisible team whose members all hold seats is re-asserted",
+            file: "users: [walter, xavier]\nteams: [platform]",
+            seats: "walter xavier",
+            teams: &[("platform", "walter xavier")],
+            changes: &["~team platform[]"],
+            seats_count: (2, 2),
+            warning: None,
+        },
+        Case {
+            name: "expired user with a direct seat is removed",
+            file: "users:\n  - login: trent\n    expires: 2026-10-31",
+            seats: "trent",
+            teams: &[],
+            changes: &["-user trent (expired 2026-10-31)"],
+            seats_count: (1, 0),
+            warning: None,
+        },
+        Case {
+            name: "an entry expiring today still holds its seat, with a warning",
+            file: "users:\n  - login: trent\n    expires: 2026-11-25",
+            seats: "trent",
+            teams: &[],
+            changes: &[],
+            seats_count: (1, 1),
+            warning: Some("user `trent` expires on 2026-11-25 (in 0 day(s))"),
+        },
+        Case {
+            name: "expired team is removed",
+            file: "teams:\n  - slug: design\n    expires: 2026-01-01",
+            seats: "erin@design",
+            teams: &[],
+            changes: &["-team design[erin]"],
+            seats_count: (1, 0),
+            warning: None,
+        },
+        Case {
+            name: "unmanaged: warn lists undeclared seats as warnings",
+            file: "users: [alice]\nunmanaged: warn",
+            seats: "alice mallory erin@design",
+            teams: &[],
+            changes: &[],
+            seats_count: (3, 3),
+            warning: Some("user `mallory` holds a seat but is not declared (unmanaged: warn)"),
+        },
+        Case {
+            name: "unmanaged: warn still removes expired entries",
+            file: "users:\n  - login: trent\n    expires: 2026-10-31\nunmanaged: warn",
+            seats: "trent",
+            teams: &[],
+            changes: &["-user trent (expired 2026-10-31)"],
+            seats_count: (1, 0),
+            warning: None,
+        },
+    ];
+
+    #[test]
+    fn each_rule_of_spec_4() {
+        for case in CASES {
+            let desired = desired(case.file);
+            let live = live(case.seats);
+            let lookups = online(&desired, &live, &[], case.teams);
+            let plan = plan(&desired, &live, &lookups, TODAY, meta())
+                .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            let changes: Vec<String> = plan.changes.iter().map(describe).collect();
+            assert_eq!(changes, case.changes, "{}", case.name);
+            assert_eq!(
+                (plan.summary.seats_before, plan.summary.seats_after),
+                case.seats_count,
+                "{}",
+                case.name
+            );
+            if let Some(text) = case.warning {
+                assert!(
+                    plan.warnings.iter().any(|w| w.contains(text)),
+                    "{}: no warning with {text:?} in {:#?}",
+                    case.name,
+                    plan.warnings
+                );
+            }
+            let reasserts_only = plan.changes.iter().all(|c| !c.changes_seats());
+            assert_eq!(plan.has_changes(), !reasserts_only, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn requests_follow_the_spec_order_and_batch_by_100() {
+        let users: Vec<String> = (0..250).map(|i| format!("u{i}")).collect();
+        let desired = desired(&format!("users: [{}]\nteams: [platform]", users.join(", ")));
+        let live = live("mallory erin@design");
+        let lookups = online(&desired, &live, &[], &[("platform", "walter")]);
+        let plan = plan(&desired, &live, &lookups, TODAY, meta()).expect("plan");
+        let shape: Vec<(String, &str, usize)> = plan
+            .requests
+            .iter()
+            .map(|r| {
+                (
+                    r.method.to_string(),
+                    r.path.rsplit('/').next().unwrap_or(""),
+                    r.body.names().len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("POST".to_string(), "selected_users", 100),
+                ("POST".to_string(), "selected_users", 100),
+                ("POST".to_string(), "selected_users", 50),
+                ("POST".to_string(), "selected_teams", 1),
+                ("DELETE".to_string(), "selected_teams", 1),
+                ("DELETE".to_string(), "selected_users", 1),
+            ]
+        );
+        // Teams are sent by display name, which the API takes.
+        assert_eq!(plan.requests[3].body.names(), ["PLATFORM"]);
+        assert_eq!(plan.requests[4].body.names(), ["DESIGN"]);
+        assert_eq!(
+            plan.requests[0].path,
+            "/orgs/acme/copilot/billing/selected_users"
+        );
+    }
+
+    #[test]
+    fn non_members_and_missing_teams_are_errors_naming_the_line() {
+        let desired = desired("users:\n  - alice\n  - stranger\nteams: [ghost]");
+        let live = live("");
+        let lookups = online(&desired, &live, &["stranger"], &[]);
+        let errors = plan(&desired, &live, &lookups, TODAY, meta())
+            .expect_err("errors")
+            .0;
+        assert_eq!(errors.len(), 2);
+        assert!(
+            errors[0].contains("user `stranger` is not a member of `acme`")
+                && errors[0].contains("(line 4)")
+        );
+        assert!(errors[1].contains("team `ghost` does not exist in `acme`"));
+    }
+
+    #[test]
+    fn max_seats_is_an_error_with_the_numbers() {
+        let desired = desired("users: [a, b, c]\nlimits: {max_seats: 2}");
+        let live = live("a");
+        let lookups = online(&desired, &live, &[], &[]);
+        let errors = plan(&desired, &live, &lookups, TODAY, meta())
+            .expect_err("too many")
+            .0;
+        assert!(
+            errors[0].contains("leaves 3 seats, more than limits.max_seats (2)"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn mass_removal_guards_block_the_plan() {
+        let many: Vec<String> = (0..40).map(|i| format!("u{i}")).collect();
+        let seats = many.join(" ");
+        let keep = many[..28].join(", ");
+        // 12 of 40 removed: over the default max(10, 25% of 40 = 10).
+        let blocked_plan = |yaml: &str| {
+            let desired = desired(yaml);
+            let live = live(&seats);
+            let lookups = online(&desired, &live, &[], &[]);
+            plan(&desired, &live, &lookups, TODAY, meta())
+                .expect("plan")
+                .blocked
+        };
+        assert!(
+            blocked_plan(&format!("users: [{keep}]"))
+                .is_some_and(|b| b.contains("12 seats would be removed"))
+        );
+        assert!(blocked_plan(&format!("users: [{keep}]\nlimits: {{max_removals: 12}}")).is_none());
+        assert!(
+            blocked_plan(&format!(
+                "users: [{keep}]\nlimits: {{max_removals: \"25%\"}}"
+            ))
+            .is_some()
+        );
+        assert!(
+            blocked_plan(&format!(
+                "users: [{keep}]\nlimits: {{max_removals: \"30%\"}}"
+            ))
+            .is_none()
+        );
+        // Zero seats left: blocked even within the removal limit.
+        assert!(
+            blocked_plan("limits: {max_removals: 100}")
+                .is_some_and(|b| b.contains("removes every seat"))
+        );
+    }
+
+    #[test]
+    fn offline_plans_say_what_was_not_checked() {
+        let desired = desired("users: [alice]\nteams: [platform]");
+        let live = live("");
+        let plan = plan(&desired, &live, &Lookups::default(), TODAY, meta()).expect("plan");
+        let changes: Vec<String> = plan.changes.iter().map(describe).collect();
+        assert_eq!(changes, ["+user alice", "+team platform[]"]);
+        assert!(plan.warnings.iter().any(|w| w.contains("offline plan")));
+    }
+
+    #[test]
+    fn cost_follows_the_plan_type_or_the_file() {
+        let live = live("a");
+        let mut lookups = Lookups {
+            plan_type: Some("enterprise".into()),
+            ..Lookups::default()
+        };
+        let d = desired("users: [a, b]");
+        let p = plan(&d, &live, &lookups, TODAY, meta()).expect("plan");
+        assert_eq!(p.summary.monthly_cost_delta_usd, 39.0);
+        lookups.plan_type = None;
+        let d = desired("users: [a, b, c]\nprice_per_seat_usd: 10.5");
+        let p = plan(&d, &live, &lookups, TODAY, meta()).expect("plan");
+        assert_eq!(p.summary.monthly_cost_delta_usd, 21.0);
+    }
+
+    #[test]
+    fn reclaim_suggests_but_never_removes() {
+        let mut live = live("idle fresh busy");
+        for (login, activity, created) in [
+            ("idle", Some("2026-06-01T00:00:00Z"), "2025-01-01T00:00:00Z"),
+            ("fresh", None, "2026-11-10T00:00:00Z"),
+            ("busy", Some("2026-11-24T00:00:00Z"), "2025-01-01T00:00:00Z"),
+        ] {
+            let seat = live.seats.get_mut(&Login::new(login)).expect("seat");
+            seat.last_activity_at = activity.map(str::to_string);
+            seat.created_at = created.to_string();
+        }
+        let d = desired(
+            "users: [idle, fresh, busy]\nreclaim: {inactive_after_days: 90, grace_days: 30}",
+        );
+        let p = plan(&d, &live, &Lookups::default(), TODAY, meta()).expect("plan");
+        assert!(p.changes.is_empty());
+        assert_eq!(
+            p.suggestions,
+            [Suggestion {
+                login: "idle".into(),
+                reason: "no activity for 177 days".into()
+            }]
+        );
+    }
+}
