@@ -54,6 +54,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, default_value_t = 8, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=10))]
     pub max_concurrency: u64,
+    /// The day `expires` is checked against, YYYY-MM-DD (default: today, UTC)
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -66,20 +69,13 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the file offline; no network
-    Validate(ValidateArgs),
+    Validate,
     /// Fetch the live seats and print what apply would change
     Plan(PlanArgs),
     /// Plan (or load --plan FILE), then make the changes
     Apply(ApplyArgs),
     /// Print today's seats as a valid copilot-seats.yaml
     Export(ExportArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct ValidateArgs {
-    /// The day `expires` is checked against, YYYY-MM-DD (default: today, UTC)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -102,9 +98,6 @@ pub struct PlanArgs {
     /// Read live seats from a snapshot file instead of the API (offline)
     #[arg(long, value_name = "SNAPSHOT.json")]
     pub state: Option<PathBuf>,
-    /// The day `expires` is checked against, YYYY-MM-DD (default: today, UTC)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -118,9 +111,6 @@ pub struct ApplyArgs {
     /// Apply even when the plan is blocked by limits.max_removals or the zero-seat guard
     #[arg(long)]
     pub allow_mass_removal: bool,
-    /// The day `expires` is checked against, YYYY-MM-DD (default: today, UTC)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -37,7 +37,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         global: &cli.global,
     };
     let result = match &cli.command {
-        Command::Validate(args) => commands::validate::run(&ctx, args),
+        Command::Validate => commands::validate::run(&ctx),
         Command::Plan(args) => commands::plan::run(&ctx, args).await,
         Command::Apply(args) => commands::apply::run(&ctx, args).await,
         Command::Export(args) => commands::export::run(&ctx, args).await,

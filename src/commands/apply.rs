@@ -11,7 +11,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
 pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
-    let today = today(args.today.as_deref())?;
+    let today = today(ctx.global.today.as_deref())?;
     let file = ctx.load_file()?;
     let client = ctx.client()?;
     let plan = match &args.plan {

@@ -15,7 +15,7 @@ use std::path::Path;
 use time::Date;
 
 pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
-    let today = today(args.today.as_deref())?;
+    let today = today(ctx.global.today.as_deref())?;
     let file = ctx.load_file()?;
     let plan = match &args.state {
         Some(path) => {

@@ -1,10 +1,9 @@
 //! `validate`: checks the file offline.
 
-use crate::cli::ValidateArgs;
 use crate::commands::{Context, EXIT_OK, today};
 
-pub fn run(ctx: &Context<'_>, args: &ValidateArgs) -> anyhow::Result<i32> {
-    let today = today(args.today.as_deref())?;
+pub fn run(ctx: &Context<'_>) -> anyhow::Result<i32> {
+    let today = today(ctx.global.today.as_deref())?;
     let file = ctx.load_file()?;
     let desired = &file.desired;
     let expired_users = desired.users.values().filter(|e| e.is_expired(today));

@@ -1,0 +1,339 @@
+//! `apply` against the fake GitHub: it reaches the declared state in one run, and a second
+//! plan is empty.
+
+use crate::support::{FakeGitHub, State, Workspace, stderr, stdout};
+use std::collections::BTreeMap;
+
+/// An org with three pages of seats, a seat pending cancellation, a seat without assignee,
+/// team-derived seats, an unselected team and an invisible selected team.
+fn busy_org() -> State {
+    let mut state = State::new("acme");
+    let direct: Vec<String> = (0..210).map(|i| format!("u{i:03}")).collect();
+    state.with_direct_seats(&direct.iter().map(String::as_str).collect::<Vec<_>>());
+    state.with_direct_seats(&["mallory"]);
+    state.add_team("platform", "Platform", &["p1", "p2", "p3"], true);
+    state.add_team("design", "Design Team", &["d1", "d2", "d3"], true);
+    state.add_team("infra", "Infra", &["i1", "i2"], false);
+    // Selected, but every member holds a direct seat: GitHub shows no seat through it.
+    state.add_team("sre", "SRE", &["u000", "u001"], true);
+    state.add_members(&["oscar", "newbie"]);
+    state.pending.insert("oscar".into(), "2026-12-01".into());
+    state.seats_without_assignee = 1;
+    state
+}
+
+fn busy_file() -> String {
+    let users: Vec<String> = (0..210).map(|i| format!("  - u{i:03}")).collect();
+    format!(
+        "org: acme\nusers:\n{}\n  - D1\n  - oscar\n  - login: newbie\n    expires: 2027-01-31\n  - login: gone\n    expires: 2026-01-01\nteams:\n  - platform\n  - infra\n  - sre\n",
+        users.join("\n")
+    )
+}
+
+#[test]
+fn apply_reaches_the_declared_state_in_one_run() {
+    let fake = FakeGitHub::start(busy_org());
+    let ws = Workspace::new(&busy_file());
+
+    let output = ws
+        .cmd(&fake.url)
+        .args(["apply", "--yes"])
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    let out = stdout(&output);
+    assert!(
+        out.contains("+ user D1 (declared; keeps the seat while team `design` is removed)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "- team design \"Design Team\" (not declared)\n    members losing their seat: d2, d3"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("~ team sre"), "{out}");
+    assert!(
+        out.contains("Applied: 4 of 4 request(s) succeeded."),
+        "{out}"
+    );
+
+    let state = fake.state();
+    let seats = state.active_seats();
+    let mut expected: BTreeMap<String, Option<String>> =
+        (0..210).map(|i| (format!("u{i:03}"), None)).collect();
+    for login in ["d1", "oscar", "newbie"] {
+        expected.insert(login.into(), None);
+    }
+    for (login, team) in [
+        ("p1", "platform"),
+        ("p2", "platform"),
+        ("p3", "platform"),
+        ("i1", "infra"),
+        ("i2", "infra"),
+    ] {
+        expected.insert(login.into(), Some(team.into()));
+    }
+    assert_eq!(seats, expected);
+    for login in ["mallory", "d2", "d3"] {
+        assert!(
+            state.pending.contains_key(login),
+            "{login} pending cancellation"
+        );
+    }
+    let seat_pages = state
+        .requests
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.contains("/copilot/billing/seats"))
+        .count();
+    assert_eq!(seat_pages, 3, "all pages read at per_page=100");
+    let writes: Vec<String> = state
+        .writes()
+        .iter()
+        .map(|w| {
+            format!(
+                "{} {} {}",
+                w.method,
+                w.path.rsplit('/').next().unwrap_or(""),
+                w.body
+            )
+        })
+        .collect();
+    assert_eq!(
+        writes,
+        [
+            r#"POST selected_users {"selected_usernames":["D1","newbie","oscar"]}"#,
+            r#"POST selected_teams {"selected_teams":["Infra","SRE"]}"#,
+            r#"DELETE selected_teams {"selected_teams":["Design Team"]}"#,
+            r#"DELETE selected_users {"selected_usernames":["mallory"]}"#,
+        ]
+    );
+    drop(state);
+
+    let second = ws
+        .cmd(&fake.url)
+        .args(["plan", "--detailed-exitcode"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        second.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&second),
+        stderr(&second)
+    );
+    assert_eq!(fake.state().writes().len(), 4, "plan never writes");
+}
+
+#[test]
+fn detailed_exitcode_is_2_with_changes_pending() {
+    let fake = FakeGitHub::start(busy_org());
+    let ws = Workspace::new(&busy_file());
+    let output = ws
+        .cmd(&fake.url)
+        .args(["plan", "--detailed-exitcode"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(fake.state().writes().is_empty());
+}
+
+#[test]
+fn apply_needs_yes_without_a_terminal() {
+    let fake = FakeGitHub::start(busy_org());
+    let ws = Workspace::new(&busy_file());
+    let output = ws.cmd(&fake.url).arg("apply").output().expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("refusing to apply without --yes"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(fake.state().writes().is_empty());
+}
+
+#[test]
+fn blocked_plans_are_refused_unless_allowed() {
+    let mut state = State::new("acme");
+    state.with_direct_seats(&["a", "b", "c"]);
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new("org: acme\nusers: []\n");
+    let output = ws
+        .cmd(&fake.url)
+        .args(["apply", "--yes"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("BLOCKED: the plan removes every seat"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stderr(&output).contains("refusing to apply a blocked plan"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(fake.state().writes().is_empty());
+
+    let output = ws
+        .cmd(&fake.url)
+        .args(["apply", "--yes", "--allow-mass-removal"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(fake.state().active_seats().is_empty());
+}
+
+#[test]
+fn non_members_stop_the_plan_before_any_write() {
+    let fake = FakeGitHub::start(busy_org());
+    let ws = Workspace::new("org: acme\nusers:\n  - mallory\n  - stranger\n");
+    let output = ws
+        .cmd(&fake.url)
+        .args(["apply", "--yes"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("error: user `stranger` is not a member of `acme`: invite them first or remove them from the file (line 4)"),
+        "{err}"
+    );
+    assert!(fake.state().writes().is_empty());
+}
+
+#[test]
+fn assign_all_stops_with_what_to_change() {
+    let mut state = busy_org();
+    state.setting = "assign_all".into();
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new(&busy_file());
+    let output = ws
+        .cmd(&fake.url)
+        .args(["apply", "--yes"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("`acme` assigns Copilot seats with `assign_all`"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(fake.state().writes().is_empty());
+}
+
+#[test]
+fn a_404_at_apply_stops_and_reports_what_was_not_sent() {
+    let mut state = State::new("acme");
+    state.with_direct_seats(&["alice", "mallory"]);
+    state.add_members(&["bob"]);
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new("org: acme\nusers: [alice, bob]\n");
+    let plan = ws
+        .cmd(&fake.url)
+        .args(["plan", "--out", "plan.json"])
+        .output()
+        .expect("run");
+    assert!(plan.status.success(), "{}", stderr(&plan));
+    // bob leaves the org between plan and apply.
+    fake.state().members.retain(|m| m != "bob");
+
+    let output = ws
+        .cmd(&fake.url)
+        .args(["apply", "--plan", "plan.json", "--yes"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(out.contains("FAILED   POST /orgs/acme/copilot/billing/selected_users [bob]: POST /orgs/acme/copilot/billing/selected_users: GitHub answered 404: One or more users do not exist in this organization: bob"), "{out}");
+    assert!(
+        out.contains("not sent DELETE /orgs/acme/copilot/billing/selected_users [mallory]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Apply failed: 0 of 2 request(s) succeeded."),
+        "{out}"
+    );
+    assert!(
+        fake.state().active_seats().contains_key("mallory"),
+        "nothing after the failure was sent"
+    );
+}
+
+#[test]
+fn saved_plans_apply_and_stale_ones_are_refused() {
+    let mut state = State::new("acme");
+    state.with_direct_seats(&["alice", "mallory"]);
+    state.add_members(&["bob", "carol"]);
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new("org: acme\nusers: [alice, bob]\n");
+    let plan = |ws: &Workspace| {
+        let output = ws
+            .cmd(&fake.url)
+            .args(["plan", "--out", "plan.json", "-q"])
+            .output()
+            .expect("run");
+        assert!(output.status.success(), "{}", stderr(&output));
+    };
+    let apply = |ws: &Workspace| {
+        ws.cmd(&fake.url)
+            .args(["apply", "--plan", "plan.json", "--yes"])
+            .output()
+            .expect("run")
+    };
+
+    // The file changed since the plan.
+    plan(&ws);
+    ws.write(
+        "copilot-seats.yaml",
+        "org: acme\nusers: [alice, bob, carol]\n",
+    );
+    let output = apply(&ws);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("stale plan: `copilot-seats.yaml` changed"),
+        "{}",
+        stderr(&output)
+    );
+
+    // The live seats changed since the plan.
+    plan(&ws);
+    fake.state().selected_users.insert("carol".into());
+    let output = apply(&ws);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("stale plan: the seats of `acme` changed"),
+        "{}",
+        stderr(&output)
+    );
+
+    // Another org's plan.
+    plan(&ws);
+    let text = std::fs::read_to_string(ws.path("plan.json")).expect("plan");
+    ws.write(
+        "plan.json",
+        &text.replace("\"org\": \"acme\"", "\"org\": \"other\""),
+    );
+    let output = apply(&ws);
+    assert!(
+        stderr(&output).contains("stale plan: it is for org `other`"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(fake.state().writes().is_empty());
+
+    // A current plan applies exactly its requests.
+    plan(&ws);
+    let output = apply(&ws);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The file now declares carol too, and mallory's seat goes.
+    let seats: Vec<String> = fake.state().active_seats().into_keys().collect();
+    assert_eq!(seats, ["alice", "bob", "carol"]);
+    assert!(fake.state().pending.contains_key("mallory"));
+}

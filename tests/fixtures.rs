@@ -1,0 +1,77 @@
+//! GitHub's official example payloads (tests/data/api, copied from shared/api) decode.
+
+use crate::support::repo_path;
+use copilot_seats::github::seats::{Billing, live_state_from_snapshot};
+use copilot_seats::model::{Login, SeatSource};
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(repo_path("tests/data/api").join(name)).expect("fixture")
+}
+
+#[test]
+fn seat_list_example_decodes_with_team_and_pending_seats() {
+    let live = live_state_from_snapshot(&fixture(
+        "copilot.list-copilot-seats.response-200.default.json",
+    ))
+    .expect("decodes");
+    assert_eq!(live.seats.len(), 2);
+    let octocat = &live.seats[&Login::new("octocat")];
+    assert!(octocat.is_active());
+    assert!(
+        matches!(&octocat.source, SeatSource::Team { slug, name } if slug.as_str() == "justice-league" && name == "Justice League")
+    );
+    let kitten = &live.seats[&Login::new("octokitten")];
+    assert_eq!(
+        kitten.pending_cancellation_date.as_deref(),
+        Some("2021-11-01")
+    );
+    assert_eq!(
+        kitten.source,
+        SeatSource::Direct,
+        "a missing assigning_team is a direct seat"
+    );
+}
+
+#[test]
+fn billing_example_decodes() {
+    let billing: Billing = serde_json::from_str(&fixture(
+        "copilot.get-copilot-organization-details.response-200.default.json",
+    ))
+    .expect("decodes");
+    assert_eq!(
+        billing.seat_management_setting.as_deref(),
+        Some("assign_selected")
+    );
+    assert_eq!(billing.plan_type.as_deref(), Some("business"));
+}
+
+#[test]
+fn every_response_example_is_json_and_seat_lists_decode() {
+    let dir = repo_path("tests/data/api");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).expect("dir") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        if !name.contains(".response-") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        let value: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        if name.contains("list-copilot-seats") {
+            live_state_from_snapshot(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        if name.contains("add-copilot-seats") {
+            assert!(value["seats_created"].is_u64(), "{name}");
+        }
+        if name.contains("cancel-copilot-seat") && name.contains("200") {
+            assert!(value["seats_cancelled"].is_u64(), "{name}");
+        }
+        count += 1;
+    }
+    assert!(count >= 20, "found {count} examples");
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real binary against the fake GitHub on loopback.
+
+mod support;
+
+mod apply;
+mod fake;
+mod fixtures;
+mod plan;
+mod validate_export;

@@ -1,0 +1,187 @@
+//! `plan` against the fake GitHub and offline: output, errors, secrets, retries.
+
+use crate::support::{FakeGitHub, Fault, State, TOKEN, Workspace, repo_path, stderr, stdout};
+
+fn small_org() -> State {
+    let mut state = State::new("acme");
+    state.with_direct_seats(&["alice", "mallory"]);
+    state.add_team("platform", "Platform", &["walter"], true);
+    state.add_members(&["bob"]);
+    state
+}
+
+const FILE: &str = "org: acme\nusers: [alice, bob]\nteams: [platform]\n";
+
+#[test]
+fn the_readme_example_plans_offline() {
+    let ws = Workspace::new("");
+    let output = ws
+        .cmd("http://127.0.0.1:9")
+        .env_remove("COPILOT_SEATS_TOKEN")
+        .arg("plan")
+        .arg("-f")
+        .arg(repo_path("examples/copilot-seats.yaml"))
+        .arg("--state")
+        .arg(repo_path("examples/live-seats.json"))
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr(&output));
+    insta::assert_snapshot!("example_plan_text", stdout(&output));
+}
+
+#[test]
+fn json_plan_has_the_spec_fields() {
+    let fake = FakeGitHub::start(small_org());
+    let ws = Workspace::new(FILE);
+    let output = ws
+        .cmd(&fake.url)
+        .args(["plan", "--format", "json"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(plan["format_version"], 1);
+    assert_eq!(plan["org"], "acme");
+    assert!(
+        plan["file_digest"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("sha256:"))
+    );
+    assert!(
+        plan["live_state_digest"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("sha256:"))
+    );
+    assert_eq!(
+        plan["changes"][0],
+        serde_json::json!({"action": "add_user", "login": "bob", "reason": "declared"})
+    );
+    assert_eq!(
+        plan["changes"][1],
+        serde_json::json!({"action": "remove_user", "login": "mallory", "reason": "not declared"})
+    );
+    assert_eq!(
+        plan["requests"][0],
+        serde_json::json!({"method": "POST", "path": "/orgs/acme/copilot/billing/selected_users", "body": {"selected_usernames": ["bob"]}})
+    );
+    assert_eq!(plan["summary"]["seats_before"], 3);
+    assert_eq!(plan["summary"]["seats_after"], 3);
+    assert_eq!(plan["summary"]["monthly_cost_delta_usd"], 0.0);
+    assert_eq!(plan["blocked"], serde_json::Value::Null);
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(TOKEN));
+}
+
+#[test]
+fn the_token_never_appears_in_output_logs_or_plan_files() {
+    let fake = FakeGitHub::start(small_org());
+    let ws = Workspace::new(FILE);
+    let output = ws
+        .cmd(&fake.url)
+        .args(["-v", "plan", "--out", "plan.json"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("GET /orgs/acme/copilot/billing -> 200"),
+        "-v logs requests"
+    );
+    let plan_file = std::fs::read_to_string(ws.path("plan.json")).expect("plan file");
+    for text in [stdout(&output), stderr(&output), plan_file] {
+        assert!(!text.contains(TOKEN));
+    }
+}
+
+#[test]
+fn a_bad_token_says_where_it_came_from_and_does_not_leak() {
+    let fake = FakeGitHub::start(small_org());
+    let ws = Workspace::new(FILE);
+    let output = ws
+        .cmd(&fake.url)
+        .env_remove("COPILOT_SEATS_TOKEN")
+        .env("GH_TOKEN", "ghp_wrongwrongwrong")
+        .args(["-v", "plan"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            "GitHub answered 401: Bad credentials (the token in GH_TOKEN is invalid or expired"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("ghp_wrongwrongwrong"));
+}
+
+#[test]
+fn no_token_is_a_clear_error() {
+    let ws = Workspace::new(FILE);
+    let output = ws
+        .cmd("http://127.0.0.1:9")
+        .env_remove("COPILOT_SEATS_TOKEN")
+        .arg("plan")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("no GitHub token: set COPILOT_SEATS_TOKEN"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn reads_are_retried_after_a_5xx_with_an_html_body() {
+    let mut state = small_org();
+    state.faults.push(Fault {
+        method: "GET",
+        path_prefix: "/orgs/acme/copilot/billing/seats".into(),
+        times: 1,
+        status: 502,
+        body: "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
+        headers: vec![("content-type", "text/html".into())],
+    });
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new(FILE);
+    let output = ws
+        .cmd(&fake.url)
+        .args(["plan", "--detailed-exitcode"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn a_lasting_5xx_is_reported_with_the_status_and_the_body() {
+    let mut state = small_org();
+    state.faults.push(Fault {
+        method: "GET",
+        path_prefix: "/orgs/acme/copilot/billing/seats".into(),
+        times: 10,
+        status: 503,
+        body: "<html><body>Service Unavailable</body></html>".into(),
+        headers: vec![],
+    });
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new(FILE);
+    let output = ws.cmd(&fake.url).arg("plan").output().expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("cannot list the Copilot seats of `acme`: GET /orgs/acme/copilot/billing/seats?per_page=100: GitHub answered 503: <html><body>Service Unavailable</body></html>"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_org_is_a_404_with_a_hint() {
+    let fake = FakeGitHub::start(small_org());
+    let ws = Workspace::new("org: nope\n");
+    let output = ws.cmd(&fake.url).arg("plan").output().expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("GitHub answered 404: Not Found (check the organization name"),
+        "{}",
+        stderr(&output)
+    );
+}

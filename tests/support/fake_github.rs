@@ -1,0 +1,549 @@
+//! A stateful fake of GitHub's Copilot seat API, served on loopback, that behaves as
+//! `shared/docs/API.md` describes: seats derived from selected users and teams, pages with
+//! `Link` headers, pending cancellations, team-derived seats, 404 for unknown names, 422
+//! for a team-assigned user's DELETE and for writes under `assign_all`, and injected faults.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State as AxumState;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub const TOKEN: &str = "ghp_FAKE0123456789secretTOKENvalue";
+/// When a cancelled seat ends: the end of the fake's billing cycle.
+pub const CYCLE_END: &str = "2026-12-31";
+
+#[derive(Clone, Debug)]
+pub struct Team {
+    pub name: String,
+    pub members: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Logged {
+    pub method: String,
+    pub path: String,
+    pub body: Value,
+}
+
+/// A canned answer for the next `times` requests matching `method` and a path prefix.
+#[derive(Clone, Debug)]
+pub struct Fault {
+    pub method: &'static str,
+    pub path_prefix: String,
+    pub times: usize,
+    pub status: u16,
+    pub body: String,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub org: String,
+    pub setting: String,
+    pub plan_type: String,
+    /// Org members, in join order (the seat list's order).
+    pub members: Vec<String>,
+    /// By slug.
+    pub teams: BTreeMap<String, Team>,
+    pub selected_users: BTreeSet<String>,
+    pub selected_teams: BTreeSet<String>,
+    /// Lowercased login -> date the seat ends.
+    pub pending: BTreeMap<String, String>,
+    pub seats_without_assignee: usize,
+    pub requests: Vec<Logged>,
+    pub faults: Vec<Fault>,
+}
+
+impl State {
+    pub fn new(org: &str) -> State {
+        State {
+            org: org.to_string(),
+            setting: "assign_selected".into(),
+            plan_type: "business".into(),
+            members: Vec::new(),
+            teams: BTreeMap::new(),
+            selected_users: BTreeSet::new(),
+            selected_teams: BTreeSet::new(),
+            pending: BTreeMap::new(),
+            seats_without_assignee: 0,
+            requests: Vec::new(),
+            faults: Vec::new(),
+        }
+    }
+
+    pub fn add_members(&mut self, logins: &[&str]) {
+        for login in logins {
+            if self.member(login).is_none() {
+                self.members.push((*login).to_string());
+            }
+        }
+    }
+
+    /// Members with a direct seat.
+    pub fn with_direct_seats(&mut self, logins: &[&str]) {
+        self.add_members(logins);
+        self.selected_users
+            .extend(logins.iter().map(|l| l.to_lowercase()));
+    }
+
+    pub fn add_team(&mut self, slug: &str, name: &str, members: &[&str], selected: bool) {
+        self.add_members(members);
+        self.teams.insert(
+            slug.to_string(),
+            Team {
+                name: name.to_string(),
+                members: members.iter().map(|m| m.to_string()).collect(),
+            },
+        );
+        if selected {
+            self.selected_teams.insert(slug.to_string());
+        }
+    }
+
+    fn member(&self, login: &str) -> Option<&String> {
+        self.members.iter().find(|m| m.eq_ignore_ascii_case(login))
+    }
+
+    /// The team through which `login` holds a seat, when not directly.
+    fn seat_team(&self, login: &str) -> Option<&String> {
+        self.selected_teams.iter().find(|slug| {
+            self.teams[*slug]
+                .members
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(login))
+        })
+    }
+
+    fn is_active(&self, login: &str) -> bool {
+        self.selected_users.contains(&login.to_lowercase()) || self.seat_team(login).is_some()
+    }
+
+    /// Active seats: login -> `None` for direct, or the team slug.
+    pub fn active_seats(&self) -> BTreeMap<String, Option<String>> {
+        self.members
+            .iter()
+            .filter(|m| self.is_active(m))
+            .map(|m| {
+                let team = if self.selected_users.contains(&m.to_lowercase()) {
+                    None
+                } else {
+                    self.seat_team(m).cloned()
+                };
+                (m.to_lowercase(), team)
+            })
+            .collect()
+    }
+
+    pub fn writes(&self) -> Vec<&Logged> {
+        self.requests.iter().filter(|r| r.method != "GET").collect()
+    }
+
+    /// The seat list as GitHub sends it: active and pending seats, then seats without assignee.
+    fn seat_list(&self) -> Vec<Value> {
+        let mut seats = Vec::new();
+        for login in &self.members {
+            let key = login.to_lowercase();
+            let (pending, team) = if self.is_active(login) {
+                let team = if self.selected_users.contains(&key) {
+                    None
+                } else {
+                    self.seat_team(login)
+                };
+                (None, team)
+            } else if let Some(date) = self.pending.get(&key) {
+                (Some(date.clone()), None)
+            } else {
+                continue;
+            };
+            let mut seat = json!({
+                "created_at": "2025-01-15T10:00:00-06:00",
+                "updated_at": "2025-01-15T10:00:00-06:00",
+                "pending_cancellation_date": pending,
+                "last_activity_at": "2026-11-20T10:00:00Z",
+                "last_activity_editor": "vscode/1.105.0/copilot/1.300.0",
+                "last_authenticated_at": "2026-11-20T10:00:00Z",
+                "plan_type": self.plan_type,
+                "assignee": {"login": login, "id": 1, "type": "User", "site_admin": false},
+            });
+            if let Some(slug) = team {
+                seat["assigning_team"] = json!({
+                    "id": 7, "slug": slug, "name": self.teams[slug].name,
+                    "privacy": "closed", "parent": null,
+                });
+            } else if seats.len() % 2 == 0 {
+                // The key may be missing for a direct seat, or null (API.md): send both.
+                seat["assigning_team"] = Value::Null;
+            }
+            seats.push(seat);
+        }
+        for _ in 0..self.seats_without_assignee {
+            seats.push(json!({"created_at": "2025-01-01T00:00:00Z", "pending_cancellation_date": null, "assignee": null}));
+        }
+        seats
+    }
+}
+
+pub struct FakeGitHub {
+    pub url: String,
+    state: Arc<Mutex<State>>,
+}
+
+impl FakeGitHub {
+    /// Serves `state` on 127.0.0.1 from a thread of its own until the test process ends.
+    pub fn start(state: State) -> FakeGitHub {
+        let state = Arc::new(Mutex::new(state));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let app = Router::new().fallback(handle).with_state(state.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                axum::serve(listener, app).await.expect("serve");
+            });
+        });
+        FakeGitHub { url, state }
+    }
+
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+type Shared = Arc<Mutex<State>>;
+
+async fn handle(
+    AxumState(state): AxumState<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+    let path = uri.path().to_string();
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    state.requests.push(Logged {
+        method: method.to_string(),
+        path: uri.to_string(),
+        body: body.clone(),
+    });
+    if let Some(index) = state
+        .faults
+        .iter()
+        .position(|f| f.method == method.as_str() && path.starts_with(&f.path_prefix))
+    {
+        let fault = state.faults[index].clone();
+        state.faults[index].times -= 1;
+        if state.faults[index].times == 0 {
+            state.faults.remove(index);
+        }
+        let mut response = (
+            StatusCode::from_u16(fault.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            fault.body,
+        )
+            .into_response();
+        for (name, value) in fault.headers {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                response.headers_mut().insert(name, value);
+            }
+        }
+        return response;
+    }
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
+    if header("authorization") != format!("Bearer {TOKEN}") {
+        return error(401, "Bad credentials");
+    }
+    if header("x-github-api-version") != "2022-11-28"
+        || header("accept") != "application/vnd.github+json"
+    {
+        return error(400, "missing Accept or X-GitHub-Api-Version header");
+    }
+    if header("user-agent").is_empty() {
+        return error(
+            403,
+            "Request forbidden by administrative rules. Please make sure your request has a User-Agent header",
+        );
+    }
+    let query: BTreeMap<String, String> = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let org_ok =
+        parts.len() >= 2 && parts[0] == "orgs" && parts[1].eq_ignore_ascii_case(&state.org);
+    if !org_ok {
+        return error(404, "Not Found");
+    }
+    let base = format!("http://{}", header("host"));
+    match (method.as_str(), &parts[2..]) {
+        ("GET", ["copilot", "billing"]) => {
+            let active = state.active_seats().len();
+            let pending = state.pending.keys().filter(|l| !state.is_active(l)).count();
+            json_response(
+                200,
+                json!({
+                    "seat_breakdown": {"total": active + pending, "added_this_cycle": 0, "pending_invitation": 0,
+                        "pending_cancellation": pending, "active_this_cycle": active, "inactive_this_cycle": 0},
+                    "seat_management_setting": state.setting,
+                    "ide_chat": "enabled", "platform_chat": "enabled", "cli": "enabled",
+                    "public_code_suggestions": "block", "plan_type": state.plan_type,
+                }),
+            )
+        }
+        ("GET", ["copilot", "billing", "seats"]) => {
+            let seats = state.seat_list();
+            let total = seats.len();
+            let (items, link) = paginate(&seats, &query, &format!("{base}{path}"));
+            let mut response = json_response(200, json!({"total_seats": total, "seats": items}));
+            add_link(&mut response, link);
+            response
+        }
+        (
+            "POST" | "DELETE",
+            [
+                "copilot",
+                "billing",
+                kind @ ("selected_users" | "selected_teams"),
+            ],
+        ) => {
+            if state.setting != "assign_selected" {
+                return error(
+                    422,
+                    "Copilot Business or Enterprise is not enabled for selected members in this organization (seat management setting is not assign_selected)",
+                );
+            }
+            let key = if *kind == "selected_users" {
+                "selected_usernames"
+            } else {
+                "selected_teams"
+            };
+            let Some(names) = body.get(key).and_then(Value::as_array) else {
+                return error(422, &format!("Invalid request: `{key}` is required"));
+            };
+            let names: Vec<String> = names
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect();
+            match (method.as_str(), *kind) {
+                ("POST", "selected_users") => post_users(&mut state, &names),
+                ("DELETE", "selected_users") => delete_users(&mut state, &names),
+                ("POST", _) => post_teams(&mut state, &names),
+                _ => delete_teams(&mut state, &names),
+            }
+        }
+        ("GET", ["members", login]) => {
+            if state.member(login).is_some() {
+                StatusCode::NO_CONTENT.into_response()
+            } else {
+                error(
+                    404,
+                    "User does not exist or is not a member of the organization",
+                )
+            }
+        }
+        ("GET", ["teams", slug]) => match state.teams.get(*slug) {
+            Some(team) => json_response(
+                200,
+                json!({"id": 7, "name": team.name, "slug": slug, "privacy": "closed"}),
+            ),
+            None => error(404, "Not Found"),
+        },
+        ("GET", ["teams", slug, "members"]) => match state.teams.get(*slug) {
+            Some(team) => {
+                let members: Vec<Value> = team
+                    .members
+                    .iter()
+                    .map(|m| json!({"login": m, "id": 1, "type": "User"}))
+                    .collect();
+                let (items, link) = paginate(&members, &query, &format!("{base}{path}"));
+                let mut response = json_response(200, Value::Array(items));
+                add_link(&mut response, link);
+                response
+            }
+            None => error(404, "Not Found"),
+        },
+        _ => error(404, "Not Found"),
+    }
+}
+
+fn unknown_users(state: &State, names: &[String]) -> Option<Response> {
+    let unknown: Vec<&str> = names
+        .iter()
+        .filter(|n| state.member(n).is_none())
+        .map(String::as_str)
+        .collect();
+    (!unknown.is_empty()).then(|| {
+        error(
+            404,
+            &format!(
+                "One or more users do not exist in this organization: {}",
+                unknown.join(", ")
+            ),
+        )
+    })
+}
+
+fn post_users(state: &mut State, names: &[String]) -> Response {
+    if let Some(response) = unknown_users(state, names) {
+        return response;
+    }
+    let mut created = 0;
+    for name in names {
+        if !state.is_active(name) {
+            created += 1;
+        }
+        state.pending.remove(&name.to_lowercase());
+        state.selected_users.insert(name.to_lowercase());
+    }
+    json_response(201, json!({"seats_created": created}))
+}
+
+fn delete_users(state: &mut State, names: &[String]) -> Response {
+    if let Some(response) = unknown_users(state, names) {
+        return response;
+    }
+    let mut cancelled = 0;
+    for name in names {
+        let key = name.to_lowercase();
+        if state.selected_users.remove(&key) {
+            if !state.is_active(name) {
+                state.pending.insert(key, CYCLE_END.to_string());
+                cancelled += 1;
+            }
+        } else if state.seat_team(name).is_some() {
+            // Names earlier in the request stay cancelled (API.md: unverified, the worse case).
+            return error(
+                422,
+                &format!(
+                    "{name}: a user's seat cannot be cancelled because it was assigned to them via a team"
+                ),
+            );
+        }
+    }
+    json_response(200, json!({"seats_cancelled": cancelled}))
+}
+
+fn team_slugs(state: &State, names: &[String]) -> Result<Vec<String>, Response> {
+    let mut slugs = Vec::new();
+    let mut unknown = Vec::new();
+    for name in names {
+        match state
+            .teams
+            .iter()
+            .find(|(_, t)| t.name.eq_ignore_ascii_case(name))
+        {
+            Some((slug, _)) => slugs.push(slug.clone()),
+            None => unknown.push(name.as_str()),
+        }
+    }
+    if unknown.is_empty() {
+        Ok(slugs)
+    } else {
+        Err(error(
+            404,
+            &format!(
+                "One or more teams do not exist in this organization: {}",
+                unknown.join(", ")
+            ),
+        ))
+    }
+}
+
+fn post_teams(state: &mut State, names: &[String]) -> Response {
+    let slugs = match team_slugs(state, names) {
+        Ok(slugs) => slugs,
+        Err(response) => return response,
+    };
+    let before: BTreeSet<String> = state.active_seats().into_keys().collect();
+    state.selected_teams.extend(slugs);
+    let after: BTreeSet<String> = state.active_seats().into_keys().collect();
+    for login in &after {
+        state.pending.remove(login);
+    }
+    json_response(
+        201,
+        json!({"seats_created": after.difference(&before).count()}),
+    )
+}
+
+fn delete_teams(state: &mut State, names: &[String]) -> Response {
+    let slugs = match team_slugs(state, names) {
+        Ok(slugs) => slugs,
+        Err(response) => return response,
+    };
+    let before: BTreeSet<String> = state.active_seats().into_keys().collect();
+    for slug in &slugs {
+        state.selected_teams.remove(slug);
+    }
+    let after: BTreeSet<String> = state.active_seats().into_keys().collect();
+    let lost: Vec<String> = before.difference(&after).cloned().collect();
+    for login in &lost {
+        state.pending.insert(login.clone(), CYCLE_END.to_string());
+    }
+    json_response(200, json!({"seats_cancelled": lost.len()}))
+}
+
+/// `per_page` (default 50, at most 100) and `page`, with a `Link` to the next page.
+fn paginate(
+    items: &[Value],
+    query: &BTreeMap<String, String>,
+    url: &str,
+) -> (Vec<Value>, Option<String>) {
+    let per_page = query
+        .get("per_page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(50usize)
+        .clamp(1, 100);
+    let page = query
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1usize)
+        .max(1);
+    let start = (page - 1) * per_page;
+    let slice = items.iter().skip(start).take(per_page).cloned().collect();
+    let last = items.len().div_ceil(per_page).max(1);
+    let link = (page < last).then(|| {
+        format!(
+            "<{url}?per_page={per_page}&page={}>; rel=\"next\", <{url}?per_page={per_page}&page={last}>; rel=\"last\"",
+            page + 1
+        )
+    });
+    (slice, link)
+}
+
+fn add_link(response: &mut Response, link: Option<String>) {
+    if let Some(link) = link.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        response.headers_mut().insert("link", link);
+    }
+}
+
+fn json_response(status: u16, body: Value) -> Response {
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        axum::Json(body),
+    )
+        .into_response()
+}
+
+fn error(status: u16, message: &str) -> Response {
+    json_response(
+        status,
+        json!({"message": message, "documentation_url": "https://docs.github.com/rest/copilot/copilot-user-management", "status": status.to_string()}),
+    )
+}

@@ -1,0 +1,60 @@
+//! Test support: the fake GitHub and a way to run the real binary against it.
+
+pub mod fake_github;
+
+use assert_cmd::Command;
+pub use fake_github::{FakeGitHub, Fault, State, TOKEN};
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// A scratch directory with a `copilot-seats.yaml`.
+pub struct Workspace {
+    pub dir: TempDir,
+}
+
+impl Workspace {
+    pub fn new(file: &str) -> Workspace {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("copilot-seats.yaml"), file).expect("write file");
+        Workspace { dir }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.path(name), text).expect("write");
+    }
+
+    /// The binary, in this directory, with only the fake's token in its environment.
+    pub fn cmd(&self, api_url: &str) -> Command {
+        let mut cmd = Command::cargo_bin("copilot-seats").expect("binary");
+        cmd.current_dir(self.dir.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("COPILOT_SEATS_TOKEN", TOKEN)
+            .args([
+                "--api-url",
+                api_url,
+                "--write-interval-ms",
+                "0",
+                "--today",
+                "2026-11-25",
+            ]);
+        cmd
+    }
+}
+
+/// The repository's root, for the bundled examples.
+pub fn repo_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
