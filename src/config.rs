@@ -361,17 +361,14 @@ impl Validator<'_> {
     }
 
     /// A `users:` or `teams:` list: bare names or mappings `{<name_key>, expires, note}`.
-    fn entries<N: Ord + Clone>(
+    fn entries<N: Ord + Clone + fmt::Display>(
         &mut self,
         value: Option<&Value>,
         path: &str,
         name_key: &str,
         valid: fn(&str) -> Result<(), String>,
         make: fn(String) -> N,
-    ) -> BTreeMap<N, Entry<N>>
-    where
-        N: fmt::Display,
-    {
+    ) -> BTreeMap<N, Entry<N>> {
         let mut entries: BTreeMap<N, Entry<N>> = BTreeMap::new();
         let what = if name_key == "login" {
             "login"

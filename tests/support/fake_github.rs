@@ -439,7 +439,8 @@ fn delete_users(state: &mut State, names: &[String]) -> Response {
     json_response(200, json!({"seats_cancelled": cancelled}))
 }
 
-fn team_slugs(state: &State, names: &[String]) -> Result<Vec<String>, Response> {
+/// Slugs of the teams named, or GitHub's 404 message naming the unknown ones.
+fn team_slugs(state: &State, names: &[String]) -> Result<Vec<String>, String> {
     let mut slugs = Vec::new();
     let mut unknown = Vec::new();
     for name in names {
@@ -455,12 +456,9 @@ fn team_slugs(state: &State, names: &[String]) -> Result<Vec<String>, Response> 
     if unknown.is_empty() {
         Ok(slugs)
     } else {
-        Err(error(
-            404,
-            &format!(
-                "One or more teams do not exist in this organization: {}",
-                unknown.join(", ")
-            ),
+        Err(format!(
+            "One or more teams do not exist in this organization: {}",
+            unknown.join(", ")
         ))
     }
 }
@@ -468,7 +466,7 @@ fn team_slugs(state: &State, names: &[String]) -> Result<Vec<String>, Response> 
 fn post_teams(state: &mut State, names: &[String]) -> Response {
     let slugs = match team_slugs(state, names) {
         Ok(slugs) => slugs,
-        Err(response) => return response,
+        Err(message) => return error(404, &message),
     };
     let before: BTreeSet<String> = state.active_seats().into_keys().collect();
     state.selected_teams.extend(slugs);
@@ -485,7 +483,7 @@ fn post_teams(state: &mut State, names: &[String]) -> Response {
 fn delete_teams(state: &mut State, names: &[String]) -> Response {
     let slugs = match team_slugs(state, names) {
         Ok(slugs) => slugs,
-        Err(response) => return response,
+        Err(message) => return error(404, &message),
     };
     let before: BTreeSet<String> = state.active_seats().into_keys().collect();
     for slug in &slugs {
