@@ -17,24 +17,28 @@ use time::Date;
 pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
     let today = today(ctx.global.today.as_deref())?;
     let file = ctx.load_file()?;
-    let plan = match &args.state {
-        Some(path) => {
-            let live = read_snapshot(path)?;
-            make_plan(&file, &live, &Lookups::default(), today)?
-        }
+    let (live, lookups) = match &args.state {
+        Some(path) => (read_snapshot(path)?, Lookups::default()),
         None => {
             let client = ctx.client()?;
-            let (live, lookups) = fetch_for_plan(ctx, &client, &file.desired, today).await?;
-            make_plan(&file, &live, &lookups, today)?
+            fetch_for_plan(ctx, &client, &file.desired, today).await?
         }
     };
+    let plan = make_plan(&file, &live, &lookups, today)?;
     if let Some(out) = &args.out {
         std::fs::write(out, render::json::plan(&plan))
             .with_context(|| format!("cannot write the plan to `{}`", out.display()))?;
         ctx.info(&format!("Plan written to {}.", out.display()));
     }
     match args.format {
-        PlanFormat::Text => print!("{}", render::text::plan(&plan)),
+        PlanFormat::Text => {
+            print!("{}", render::text::plan(&plan));
+            if plan.has_changes() {
+                let file_name = ctx.global.file.display().to_string();
+                print!("\nSeats today against {file_name} (ignored entries left out):\n");
+                print!("{}", seat_diff(&file.desired, &live, today, &file_name));
+            }
+        }
         PlanFormat::Json => print!("{}", render::json::plan(&plan)),
     }
     Ok(if args.detailed_exitcode && plan.has_changes() {
@@ -42,6 +46,40 @@ pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
     } else {
         EXIT_OK
     })
+}
+
+/// The diff of today's direct users and visible teams against the file's unexpired entries.
+fn seat_diff(desired: &DesiredState, live: &LiveState, today: Date, file_name: &str) -> String {
+    let live_users = live
+        .active_seats()
+        .filter(|s| s.team().is_none() && !desired.ignore_users.contains(&s.login))
+        // Logins compare case-insensitively: show the file's spelling on both sides.
+        .map(|s| {
+            desired
+                .users
+                .get(&s.login)
+                .map_or(s.login.as_str(), |e| e.name.as_str())
+        });
+    let live_teams = live.visible_teams();
+    let live_teams = live_teams
+        .keys()
+        .filter(|t| !desired.ignore_teams.contains(*t))
+        .map(|t| t.as_str());
+    let file_users = desired
+        .users
+        .values()
+        .filter(|e| !e.is_expired(today))
+        .map(|e| e.name.as_str());
+    let file_teams = desired
+        .teams
+        .values()
+        .filter(|e| !e.is_expired(today))
+        .map(|e| e.name.as_str());
+    render::text::seat_diff(
+        &render::yaml::seat_listing(live_users, live_teams),
+        &render::yaml::seat_listing(file_users, file_teams),
+        file_name,
+    )
 }
 
 /// Reads an offline seat snapshot (SPEC 6).

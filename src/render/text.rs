@@ -150,3 +150,12 @@ fn signed(amount: f64) -> String {
         format!("{rounded:+.2}")
     }
 }
+
+/// A unified diff of the seats the org holds today against the file's.
+pub fn seat_diff(today: &str, file: &str, file_name: &str) -> String {
+    similar::TextDiff::from_lines(today, file)
+        .unified_diff()
+        .context_radius(2)
+        .header("seats today", file_name)
+        .to_string()
+}

@@ -34,3 +34,20 @@ pub fn export(org: &str, live: &LiveState, generated_on: &str) -> String {
         env!("CARGO_PKG_VERSION")
     )
 }
+
+/// The seats a file or the org holds, as `users:` and `teams:` lists, for the diff in the
+/// text plan.
+pub fn seat_listing<'a>(
+    users: impl IntoIterator<Item = &'a str>,
+    teams: impl IntoIterator<Item = &'a str>,
+) -> String {
+    let mut out = String::from("users:\n");
+    for user in users {
+        out.push_str(&format!("  - {user}\n"));
+    }
+    out.push_str("teams:\n");
+    for team in teams {
+        out.push_str(&format!("  - {team}\n"));
+    }
+    out
+}
