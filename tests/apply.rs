@@ -337,3 +337,50 @@ fn saved_plans_apply_and_stale_ones_are_refused() {
     assert_eq!(seats, ["alice", "bob", "carol"]);
     assert!(fake.state().pending.contains_key("mallory"));
 }
+
+#[test]
+fn every_scenario_converges_in_one_apply() {
+    let users: Vec<String> = (0..210).map(|i| format!("u{i:03}")).collect();
+    let users = users.join(", ");
+    let scenarios = [
+        // unmanaged: warn keeps undeclared seats and removes expired ones.
+        format!(
+            "org: acme\nusers: [{users}, d1]\nteams:\n  - slug: platform\n    expires: 2026-11-01\nunmanaged: warn\n"
+        ),
+        // Everything declared through teams and users at once, with an ignored team.
+        format!(
+            "org: acme\nusers: [{users}, mallory, oscar]\nteams: [platform, infra]\nignore:\n  teams: [design]\n"
+        ),
+        // A file that removes a team whose members are all declared users.
+        format!(
+            "org: acme\nusers: [{users}, mallory, d1, d2, d3, p1, p2, p3]\nlimits: {{max_removals: 0}}\n"
+        ),
+    ];
+    for file in scenarios {
+        let fake = FakeGitHub::start(busy_org());
+        let ws = Workspace::new(&file);
+        let output = ws
+            .cmd(&fake.url)
+            .args(["apply", "--yes"])
+            .output()
+            .expect("run");
+        assert!(
+            output.status.success(),
+            "{file}\n{}{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        let second = ws
+            .cmd(&fake.url)
+            .args(["plan", "--detailed-exitcode"])
+            .output()
+            .expect("run");
+        assert_eq!(
+            second.status.code(),
+            Some(0),
+            "{file}\n{}{}",
+            stdout(&second),
+            stderr(&second)
+        );
+    }
+}
