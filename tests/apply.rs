@@ -1,7 +1,7 @@
 //! `apply` against the fake GitHub: it reaches the declared state in one run, and a second
 //! plan is empty.
 
-use crate::support::{FakeGitHub, State, Workspace, stderr, stdout};
+use crate::support::{FakeGitHub, State, Workspace, assert_fails_with, stderr, stdout};
 use std::collections::BTreeMap;
 
 /// An org with three pages of seats, a seat pending cancellation, a seat without assignee,
@@ -148,12 +148,7 @@ fn apply_needs_yes_without_a_terminal() {
     let fake = FakeGitHub::start(busy_org());
     let ws = Workspace::new(&busy_file());
     let output = ws.cmd(&fake.url).arg("apply").output().expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("refusing to apply without --yes"),
-        "{}",
-        stderr(&output)
-    );
+    assert_fails_with(&output, "refusing to apply without --yes");
     assert!(fake.state().writes().is_empty());
 }
 
@@ -219,12 +214,7 @@ fn assign_all_stops_with_what_to_change() {
         .args(["apply", "--yes"])
         .output()
         .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("`acme` assigns Copilot seats with `assign_all`"),
-        "{}",
-        stderr(&output)
-    );
+    assert_fails_with(&output, "`acme` assigns Copilot seats with `assign_all`");
     assert!(fake.state().writes().is_empty());
 }
 
@@ -295,23 +285,13 @@ fn saved_plans_apply_and_stale_ones_are_refused() {
         "org: acme\nusers: [alice, bob, carol]\n",
     );
     let output = apply(&ws);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("stale plan: `copilot-seats.yaml` changed"),
-        "{}",
-        stderr(&output)
-    );
+    assert_fails_with(&output, "stale plan: `copilot-seats.yaml` changed");
 
     // The live seats changed since the plan.
     plan(&ws);
     fake.state().selected_users.insert("carol".into());
     let output = apply(&ws);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("stale plan: the seats of `acme` changed"),
-        "{}",
-        stderr(&output)
-    );
+    assert_fails_with(&output, "stale plan: the seats of `acme` changed");
 
     // Another org's plan.
     plan(&ws);

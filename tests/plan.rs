@@ -1,6 +1,8 @@
 //! `plan` against the fake GitHub and offline: output, errors, secrets, retries.
 
-use crate::support::{FakeGitHub, Fault, State, TOKEN, Workspace, repo_path, stderr, stdout};
+use crate::support::{
+    FakeGitHub, Fault, State, TOKEN, Workspace, assert_fails_with, repo_path, stderr, stdout,
+};
 
 fn small_org() -> State {
     let mut state = State::new("acme");
@@ -122,12 +124,7 @@ fn no_token_is_a_clear_error() {
         .arg("plan")
         .output()
         .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("no GitHub token: set COPILOT_SEATS_TOKEN"),
-        "{}",
-        stderr(&output)
-    );
+    assert_fails_with(&output, "no GitHub token: set COPILOT_SEATS_TOKEN");
 }
 
 #[test]
@@ -178,10 +175,8 @@ fn an_unknown_org_is_a_404_with_a_hint() {
     let fake = FakeGitHub::start(small_org());
     let ws = Workspace::new("org: nope\n");
     let output = ws.cmd(&fake.url).arg("plan").output().expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("GitHub answered 404: Not Found (check the organization name"),
-        "{}",
-        stderr(&output)
+    assert_fails_with(
+        &output,
+        "GitHub answered 404: Not Found (check the organization name",
     );
 }

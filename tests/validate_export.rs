@@ -1,6 +1,6 @@
 //! `validate` works offline and reports every error; `export` then `plan` shows no change.
 
-use crate::support::{FakeGitHub, State, Workspace, repo_path, stderr, stdout};
+use crate::support::{FakeGitHub, State, Workspace, assert_fails_with, repo_path, stderr, stdout};
 
 #[test]
 fn validate_reports_every_error_without_network() {
@@ -49,12 +49,7 @@ fn a_missing_file_says_how_to_start_one() {
         .args(["validate", "-f", "nope.yaml"])
         .output()
         .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("copilot-seats export --org ORG > nope.yaml"),
-        "{}",
-        stderr(&output)
-    );
+    assert_fails_with(&output, "copilot-seats export --org ORG > nope.yaml");
 }
 
 #[test]

@@ -58,3 +58,11 @@ pub fn stdout(output: &std::process::Output) -> String {
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// The command exited 1 and said `needle` on stderr.
+#[track_caller]
+pub fn assert_fails_with(output: &std::process::Output, needle: &str) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains(needle), "expected {needle:?} in:\n{err}");
+}
