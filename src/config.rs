@@ -2,7 +2,7 @@
 //! `DesiredState`, reporting every problem at once with its line and column.
 
 use crate::model::{
-    DesiredState, Entry, Limits, Login, Reclaim, RemovalLimit, TeamSlug, Unmanaged,
+    DesiredState, Entry, Limits, Login, Reclaim, RemovalLimit, TeamSlug, Unmanaged, sha256_digest,
 };
 use crate::yaml_locations::{Position, YamlLocations, join};
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,8 +49,15 @@ impl fmt::Display for FileErrors {
     }
 }
 
-/// Reads and validates the file at `path`.
-pub fn load(path: &Path) -> Result<DesiredState, FileErrors> {
+/// The validated file and the digest of the bytes it was read from (for stale plans).
+#[derive(Clone, Debug)]
+pub struct LoadedFile {
+    pub desired: DesiredState,
+    pub digest: String,
+}
+
+/// Reads and validates the file at `path`, reading it once.
+pub fn load(path: &Path) -> Result<LoadedFile, FileErrors> {
     let file = path.display().to_string();
     let fail = |message: String| {
         FileErrors(vec![FileError {
@@ -76,9 +83,11 @@ pub fn load(path: &Path) -> Result<DesiredState, FileErrors> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    let digest = sha256_digest(&bytes);
     let text = String::from_utf8(bytes)
         .map_err(|_| fail("the file is not UTF-8 text: save it as UTF-8 YAML".to_string()))?;
-    parse(&file, &text)
+    let desired = parse(&file, &text)?;
+    Ok(LoadedFile { desired, digest })
 }
 
 /// Parses and validates the text of a file named `file` (the name is only used in errors).

@@ -135,7 +135,17 @@ pub struct Summary {
     pub seats_after: u64,
     pub added: u64,
     pub removed: u64,
+    #[serde(serialize_with = "whole_or_fraction")]
     pub monthly_cost_delta_usd: f64,
+}
+
+/// Writes `-19` rather than `-19.0` when the amount is whole, as SPEC 5 shows it.
+fn whole_or_fraction<S: serde::Serializer>(amount: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    if amount.fract() == 0.0 && amount.abs() < 1e15 {
+        serializer.serialize_i64(*amount as i64)
+    } else {
+        serializer.serialize_f64(*amount)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,6 +171,36 @@ impl Plan {
     /// Whether applying would change any seat (what `--detailed-exitcode` reports).
     pub fn has_changes(&self) -> bool {
         self.changes.iter().any(Change::changes_seats)
+    }
+
+    /// Checks that a plan read from a file only holds requests this tool makes: the two
+    /// seat endpoints of its own org, with the matching body, in batches of at most 100.
+    /// A plan file is a reviewed artifact, but it is also input: never send what it says
+    /// blindly.
+    pub fn check_requests(&self) -> Result<(), String> {
+        let org = &self.meta.org;
+        let users_path = format!("/orgs/{org}/copilot/billing/selected_users");
+        let teams_path = format!("/orgs/{org}/copilot/billing/selected_teams");
+        for request in &self.requests {
+            let matches = match &request.body {
+                RequestBody::Users { .. } => request.path == users_path,
+                RequestBody::Teams { .. } => request.path == teams_path,
+            };
+            if !matches {
+                return Err(format!(
+                    "the plan holds a request to `{}` that copilot-seats does not make for `{org}`",
+                    request.path
+                ));
+            }
+            let names = request.body.names();
+            if names.is_empty() || names.len() > BATCH_SIZE {
+                return Err(format!(
+                    "the plan holds a request with {} names; copilot-seats sends 1 to {BATCH_SIZE}",
+                    names.len()
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -1070,6 +1110,29 @@ mod tests {
             blocked_plan("limits: {max_removals: 100}")
                 .is_some_and(|b| b.contains("removes every seat"))
         );
+    }
+
+    #[test]
+    fn saved_plans_with_foreign_requests_are_rejected() {
+        let d = desired("users: [a, b]");
+        let live = live("a");
+        let mut p = plan(&d, &live, &Lookups::default(), TODAY, meta()).expect("plan");
+        assert_eq!(p.check_requests(), Ok(()));
+        p.requests[0].path = "/orgs/other/copilot/billing/selected_users".into();
+        assert!(
+            p.check_requests()
+                .is_err_and(|e| e.contains("/orgs/other/"))
+        );
+        p.requests[0].path = "/orgs/acme/copilot/billing/selected_teams".into();
+        assert!(
+            p.check_requests().is_err(),
+            "a users body sent to the teams endpoint"
+        );
+        p.requests[0].path = "/orgs/acme/copilot/billing/selected_users".into();
+        p.requests[0].body = RequestBody::Users {
+            selected_usernames: Vec::new(),
+        };
+        assert!(p.check_requests().is_err_and(|e| e.contains("0 names")));
     }
 
     #[test]

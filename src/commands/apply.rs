@@ -44,6 +44,12 @@ pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
                     ctx.global.file.display()
                 );
             }
+            if let Err(why) = saved.check_requests() {
+                bail!(
+                    "refusing the plan `{}`: {why}; make it again with `copilot-seats plan --out`",
+                    path.display()
+                );
+            }
             let (live, _) = fetch_live(&client, org).await?;
             if live.digest() != saved.meta.live_state_digest {
                 bail!(

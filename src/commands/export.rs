@@ -2,7 +2,7 @@
 
 use crate::cli::ExportArgs;
 use crate::commands::plan::read_snapshot;
-use crate::commands::{Context, EXIT_OK, now_rfc3339};
+use crate::commands::{Context, EXIT_OK, today};
 use crate::config::is_valid_login;
 use crate::github::seats::fetch_live_state;
 use crate::render;
@@ -27,7 +27,10 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
             live.seats_without_assignee
         );
     }
-    let today = now_rfc3339();
-    print!("{}", render::yaml::export(&args.org, &live, &today[..10]));
+    let today = today(None)?;
+    print!(
+        "{}",
+        render::yaml::export(&args.org, &live, &today.to_string())
+    );
     Ok(EXIT_OK)
 }

@@ -7,10 +7,9 @@ pub mod plan;
 pub mod validate;
 
 use crate::cli::GlobalArgs;
-use crate::config::{self, FileErrors};
+use crate::config::{self, FileErrors, LoadedFile};
 use crate::github::{Client, ClientConfig, Token};
-use crate::model::{DesiredState, sha256_digest};
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use std::time::Duration;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
@@ -24,30 +23,17 @@ pub struct Context<'a> {
     pub global: &'a GlobalArgs,
 }
 
-/// The validated file and the digest of its bytes.
-pub struct LoadedFile {
-    pub desired: DesiredState,
-    pub digest: String,
-}
-
 /// A command failure whose details were already printed (file errors, plan errors).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct Reported(pub String);
 
 impl Context<'_> {
-    /// Loads the file; on errors prints each one (and GitHub Actions annotations) and fails.
+    /// Loads the file; on errors prints each one and fails.
     pub fn load_file(&self) -> anyhow::Result<LoadedFile> {
         let path = &self.global.file;
         match config::load(path) {
-            Ok(desired) => {
-                let bytes = std::fs::read(path)
-                    .with_context(|| format!("cannot read `{}`", path.display()))?;
-                Ok(LoadedFile {
-                    desired,
-                    digest: sha256_digest(&bytes),
-                })
-            }
+            Ok(file) => Ok(file),
             Err(FileErrors(errors)) => {
                 for error in &errors {
                     eprintln!("error: {error}");

@@ -2,7 +2,8 @@
 //! and print the plan.
 
 use crate::cli::{PlanArgs, PlanFormat};
-use crate::commands::{Context, EXIT_CHANGES, EXIT_OK, LoadedFile, Reported, now_rfc3339, today};
+use crate::commands::{Context, EXIT_CHANGES, EXIT_OK, Reported, now_rfc3339, today};
+use crate::config::LoadedFile;
 use crate::github::Client;
 use crate::github::seats::{self, Billing, fetch_billing, fetch_live_state, fetch_team, is_member};
 use crate::model::{DesiredState, LiveState};

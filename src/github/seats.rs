@@ -2,11 +2,12 @@
 //! Payloads are decoded into small structs holding only the fields we use; unknown fields
 //! are ignored and every field but `created_at` may be missing (API.md).
 
-use crate::github::client::Client;
+use crate::github::client::{Answer, Client};
 use crate::github::error::GitHubError;
 use crate::model::{LiveState, Login, Seat, SeatSource, TeamSlug};
 use crate::plan::TeamInfo;
 use serde::Deserialize;
+use std::collections::HashSet;
 
 /// One page of `GET /orgs/{org}/copilot/billing/seats`.
 #[derive(Debug, Deserialize)]
@@ -105,13 +106,32 @@ pub fn live_state_from_snapshot(json: &str) -> Result<LiveState, serde_json::Err
 /// All seats of `org`, following `Link: rel="next"` from `per_page=100`.
 pub async fn fetch_live_state(client: &Client, org: &str) -> Result<LiveState, GitHubError> {
     let mut pages = Vec::new();
+    let mut visited = HashSet::new();
     let mut next = Some(format!("/orgs/{org}/copilot/billing/seats?per_page=100"));
     while let Some(url) = next {
         let (page, answer): (SeatPage, _) = client.get_json(&url).await?;
-        next = answer.next_link();
+        next = follow(&answer, &mut visited, &url)?;
         pages.push(page);
     }
     Ok(live_state_from_pages(pages))
+}
+
+/// The next page's URL; a `Link` that points back to a page already read is an error, not
+/// an endless loop.
+fn follow(
+    answer: &Answer,
+    visited: &mut HashSet<String>,
+    url: &str,
+) -> Result<Option<String>, GitHubError> {
+    visited.insert(url.to_string());
+    match answer.next_link() {
+        Some(next) if visited.contains(&next) => Err(GitHubError::Decode {
+            method: "GET".into(),
+            path: url.to_string(),
+            detail: format!("the `Link` header points back to `{next}`, a page already read"),
+        }),
+        next => Ok(next),
+    }
 }
 
 /// The parts of `GET /orgs/{org}/copilot/billing` we use.
@@ -156,10 +176,11 @@ pub async fn fetch_team(
         detail: e.to_string(),
     })?;
     let mut members = Vec::new();
+    let mut visited = HashSet::new();
     let mut next = Some(format!("/orgs/{org}/teams/{slug}/members?per_page=100"));
     while let Some(url) = next {
         let (page, answer): (Vec<RawUser>, _) = client.get_json(&url).await?;
-        next = answer.next_link();
+        next = follow(&answer, &mut visited, &url)?;
         members.extend(page.into_iter().map(|u| Login::new(u.login)));
     }
     Ok(Some(TeamInfo {
