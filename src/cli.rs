@@ -47,6 +47,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, default_value_t = 30, value_name = "SECONDS",
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
+    /// The longest total wait for GitHub's rate limits in one request, in seconds
+    #[arg(long, global = true, default_value_t = 900, value_name = "SECONDS")]
+    pub max_rate_limit_wait: u64,
     /// Pause between two writes, in milliseconds (GitHub asks for at least 1000)
     #[arg(long, global = true, default_value_t = 1000, value_name = "N")]
     pub write_interval_ms: u64,

@@ -68,7 +68,10 @@ fn json_plan_has_the_spec_fields() {
     );
     assert_eq!(plan["summary"]["seats_before"], 3);
     assert_eq!(plan["summary"]["seats_after"], 3);
-    assert_eq!(plan["summary"]["monthly_cost_delta_usd"], 0, "whole dollars print as integers");
+    assert_eq!(
+        plan["summary"]["monthly_cost_delta_usd"], 0,
+        "whole dollars print as integers"
+    );
     assert_eq!(plan["blocked"], serde_json::Value::Null);
     assert!(!String::from_utf8_lossy(&output.stdout).contains(TOKEN));
 }

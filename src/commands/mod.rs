@@ -53,6 +53,7 @@ impl Context<'_> {
         let config = ClientConfig {
             api_url: self.global.api_url.clone(),
             request_timeout: Duration::from_secs(self.global.request_timeout),
+            max_rate_limit_wait: Duration::from_secs(self.global.max_rate_limit_wait),
             verbose: self.global.verbose,
         };
         Ok(Client::new(&config, token)?)

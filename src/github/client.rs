@@ -53,6 +53,8 @@ impl fmt::Display for Token {
 pub struct ClientConfig {
     pub api_url: String,
     pub request_timeout: Duration,
+    /// The longest total wait for rate limits in one request before giving up.
+    pub max_rate_limit_wait: Duration,
     pub verbose: bool,
 }
 
@@ -88,6 +90,7 @@ pub struct Client {
     http: reqwest::Client,
     base: String,
     token: Token,
+    max_rate_limit_wait: Duration,
     verbose: bool,
 }
 
@@ -116,6 +119,7 @@ impl Client {
             http,
             base: config.api_url.trim_end_matches('/').to_string(),
             token,
+            max_rate_limit_wait: config.max_rate_limit_wait,
             verbose: config.verbose,
         })
     }
@@ -131,7 +135,7 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let result = self.send(Method::GET, path_or_url, None).await;
+            let result = self.send_limited(Method::GET, path_or_url, None).await;
             let retry = match &result {
                 Err(GitHubError::Network { .. }) => true,
                 Ok(answer) => answer.status.is_server_error(),
@@ -179,11 +183,47 @@ impl Client {
         path: &str,
         body: &serde_json::Value,
     ) -> Result<Answer, GitHubError> {
-        let answer = self.send(method.clone(), path, Some(body)).await?;
+        let answer = self.send_limited(method.clone(), path, Some(body)).await?;
         if answer.status.is_success() {
             Ok(answer)
         } else {
             Err(self.status_error(method.as_str(), path, &answer))
+        }
+    }
+
+    /// Sends, waiting out rate limits (SPEC 8). A rate-limited request was not processed, so
+    /// sending it again is safe, for a write too.
+    async fn send_limited(
+        &self,
+        method: Method,
+        path_or_url: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Answer, GitHubError> {
+        let mut waited = Duration::ZERO;
+        let mut hits = 0;
+        loop {
+            let answer = self.send(method.clone(), path_or_url, body).await?;
+            let Some(wait) = rate_limit_wait(&answer, hits) else {
+                return Ok(answer);
+            };
+            hits += 1;
+            if waited + wait > self.max_rate_limit_wait {
+                return Err(GitHubError::RateLimited {
+                    method: method.to_string(),
+                    path: self.display_path(path_or_url),
+                    wait_secs: wait.as_secs(),
+                    waited_secs: waited.as_secs(),
+                    max_secs: self.max_rate_limit_wait.as_secs(),
+                });
+            }
+            self.log(format_args!(
+                "{method} {}: rate limited ({}), waiting {} s",
+                self.display_path(path_or_url),
+                answer.status.as_u16(),
+                wait.as_secs()
+            ));
+            tokio::time::sleep(wait).await;
+            waited += wait;
         }
     }
 
@@ -263,12 +303,24 @@ impl Client {
             .ok()
             .and_then(|v| v.get("message")?.as_str().map(str::to_string))
             .unwrap_or_else(|| body_excerpt(&answer.body));
+        let mut hint = hint_for(answer.status.as_u16(), self.token.source);
+        // GitHub names what the endpoint accepts and what the token has.
+        let header = |name: &str| answer.headers.get(name).and_then(|v| v.to_str().ok());
+        if let Some(accepted) = header("x-accepted-github-permissions").filter(|v| !v.is_empty()) {
+            hint.push_str(&format!("; GitHub accepts the permissions: {accepted}"));
+        }
+        if let Some(accepted) = header("x-accepted-oauth-scopes").filter(|v| !v.is_empty()) {
+            let has = header("x-oauth-scopes").unwrap_or("");
+            hint.push_str(&format!(
+                "; GitHub accepts the scopes: {accepted}; the token has: {has}"
+            ));
+        }
         GitHubError::Status {
             method: method.to_string(),
             path: self.display_path(path_or_url),
             status: answer.status.as_u16(),
             message,
-            hint: hint_for(answer.status.as_u16(), self.token.source),
+            hint,
         }
     }
 
@@ -277,6 +329,34 @@ impl Client {
             eprintln!("copilot-seats: {line}");
         }
     }
+}
+
+/// How long a 403 or 429 asks us to wait, or `None` when it is not a rate limit (a 403
+/// without these signs is a permission error): `retry-after` seconds; else, when
+/// `x-ratelimit-remaining` is 0, until `x-ratelimit-reset`; else, for a secondary limit,
+/// at least 60 s, doubling on each further hit.
+fn rate_limit_wait(answer: &Answer, previous_hits: u32) -> Option<Duration> {
+    let status = answer.status.as_u16();
+    if status != 403 && status != 429 {
+        return None;
+    }
+    let header = |name: &str| answer.headers.get(name)?.to_str().ok().map(str::trim);
+    if let Some(seconds) = header("retry-after").and_then(|v| v.parse::<u64>().ok()) {
+        return Some(Duration::from_secs(seconds.max(1)));
+    }
+    if header("x-ratelimit-remaining") == Some("0") {
+        let reset = header("x-ratelimit-reset").and_then(|v| v.parse::<u64>().ok())?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        return Some(Duration::from_secs(reset.saturating_sub(now) + 1));
+    }
+    let secondary = status == 429
+        || answer
+            .body
+            .to_ascii_lowercase()
+            .contains("secondary rate limit");
+    secondary.then(|| Duration::from_secs(60u64.saturating_mul(1 << previous_hits.min(4))))
 }
 
 /// 0.5 s, 1 s, 2 s, ... with up to 50% jitter, so that parallel clients spread out.
@@ -299,6 +379,60 @@ mod tests {
             source: "GH_TOKEN",
         };
         assert!(!format!("{token:?} {token}").contains("ghp_secret"));
+    }
+
+    fn answer(status: u16, headers: &[(&'static str, &str)], body: &str) -> Answer {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, HeaderValue::from_str(value).expect("header"));
+        }
+        Answer {
+            status: StatusCode::from_u16(status).expect("status"),
+            headers: map,
+            body: body.to_string(),
+        }
+    }
+
+    #[test]
+    fn rate_limit_waits_follow_spec_8() {
+        let secs = |a: &Answer, hits| rate_limit_wait(a, hits).map(|d| d.as_secs());
+        assert_eq!(secs(&answer(429, &[("retry-after", "7")], ""), 0), Some(7));
+        assert_eq!(secs(&answer(403, &[("retry-after", "0")], ""), 0), Some(1));
+        let reset = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs()
+            + 30;
+        let exhausted = answer(
+            403,
+            &[
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset", &reset.to_string()),
+            ],
+            "",
+        );
+        assert!(secs(&exhausted, 0).is_some_and(|s| (29..=31).contains(&s)));
+        let secondary = answer(
+            403,
+            &[],
+            r#"{"message":"You have exceeded a secondary rate limit."}"#,
+        );
+        assert_eq!(secs(&secondary, 0), Some(60));
+        assert_eq!(secs(&secondary, 2), Some(240), "backs off exponentially");
+        assert_eq!(secs(&answer(429, &[], ""), 0), Some(60));
+        // A 403 without rate-limit signs is a permission error, not retried.
+        assert_eq!(
+            secs(
+                &answer(
+                    403,
+                    &[("x-ratelimit-remaining", "4999")],
+                    "Resource not accessible"
+                ),
+                0
+            ),
+            None
+        );
+        assert_eq!(secs(&answer(500, &[("retry-after", "5")], ""), 0), None);
     }
 
     #[test]

@@ -27,6 +27,16 @@ pub enum GitHubError {
         path: String,
         detail: String,
     },
+    #[error(
+        "{method} {path}: GitHub's rate limit asks to wait {wait_secs} s more after {waited_secs} s, beyond --max-rate-limit-wait ({max_secs} s): run again later"
+    )]
+    RateLimited {
+        method: String,
+        path: String,
+        wait_secs: u64,
+        waited_secs: u64,
+        max_secs: u64,
+    },
     #[error("{0}")]
     Refused(String),
 }
