@@ -1,73 +1,378 @@
-//! Runs a plan's requests through the client, one at a time, spaced as GitHub asks.
-//! A failed write is not re-sent: the remaining requests are not sent either, and the
-//! report says exactly what was done. Running `apply` again plans from the new state.
+//! Runs a plan's requests through the client, one at a time, spaced as GitHub asks, and
+//! accounts for every name. A write is never re-sent blindly (SPEC 8):
+//! - a 404 naming unknown users or teams: those names are dropped, the rest sent again;
+//! - an unclear failure (5xx, timeout, dropped connection, or the 422 for a team-assigned
+//!   user, after which earlier names may be cancelled already): the seats are re-read, the
+//!   plan is made again, and only what remains *and was in the reviewed plan* is sent;
+//! - anything else (401, 403, another 422): stop; nothing more is sent.
 
-use crate::github::Client;
-use crate::plan::{Method, Request};
+use crate::github::{Client, GitHubError};
+use crate::model::{LiveState, Login};
+use crate::plan::{Method, Plan, Request, RequestBody};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::fmt;
 use std::time::Duration;
+
+/// How many times one apply re-reads the seats before it gives up.
+const MAX_REPLANS: usize = 3;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    AddUser,
+    AddTeam,
+    RemoveTeam,
+    RemoveUser,
+}
+
+impl Kind {
+    fn of(request: &Request) -> Kind {
+        match (&request.method, &request.body) {
+            (Method::Post, RequestBody::Users { .. }) => Kind::AddUser,
+            (Method::Post, RequestBody::Teams { .. }) => Kind::AddTeam,
+            (Method::Delete, RequestBody::Teams { .. }) => Kind::RemoveTeam,
+            (Method::Delete, RequestBody::Users { .. }) => Kind::RemoveUser,
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::AddUser => "add user",
+            Kind::AddTeam => "add team",
+            Kind::RemoveTeam => "remove team",
+            Kind::RemoveUser => "remove user",
+        })
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    Done { status: u16, detail: String },
-    Failed { error: String },
-    NotSent,
+    Done,
+    /// Found in effect when the seats were re-read after an unclear failure.
+    AlreadyDone,
+    Failed(String),
+    NotSent(String),
 }
 
-#[derive(Clone, Debug)]
-pub struct RequestOutcome {
-    pub request: Request,
+impl Outcome {
+    pub fn is_success(&self) -> bool {
+        matches!(self, Outcome::Done | Outcome::AlreadyDone)
+    }
+}
+
+/// The outcome of one name of the plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameOutcome {
+    pub kind: Kind,
+    pub name: String,
     pub outcome: Outcome,
+}
+
+/// One request as sent, with GitHub's answer or the error.
+#[derive(Clone, Debug)]
+pub struct SentRequest {
+    pub request: Request,
+    pub result: Result<String, String>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct ApplyReport {
-    pub outcomes: Vec<RequestOutcome>,
+    pub sent: Vec<SentRequest>,
+    /// Every name of the plan, in plan order.
+    pub names: Vec<NameOutcome>,
+    pub notes: Vec<String>,
 }
 
 impl ApplyReport {
     pub fn succeeded(&self) -> bool {
-        self.outcomes
-            .iter()
-            .all(|o| matches!(o.outcome, Outcome::Done { .. }))
+        self.names.iter().all(|n| n.outcome.is_success())
     }
 }
 
-/// Sends `requests` in order with `write_interval` between two writes.
-pub async fn apply(client: &Client, requests: &[Request], write_interval: Duration) -> ApplyReport {
-    let mut report = ApplyReport::default();
-    let mut failed = false;
-    for (index, request) in requests.iter().enumerate() {
-        if failed {
-            report.outcomes.push(RequestOutcome {
-                request: request.clone(),
-                outcome: Outcome::NotSent,
-            });
-            continue;
+/// What re-reading GitHub gives after an unclear failure: the plan made again from the
+/// current seats, and those seats.
+pub struct Replanned {
+    pub plan: Plan,
+    pub live: LiveState,
+}
+
+type Key = (Kind, String);
+
+fn key(kind: Kind, name: &str) -> Key {
+    (kind, name.to_ascii_lowercase())
+}
+
+/// How a failed write is handled.
+enum Failure {
+    /// 404 naming some of the request's names: drop them, send the rest.
+    UnknownNames(Vec<String>),
+    /// The write may have been applied in part: re-read and re-plan.
+    Unclear,
+    /// Stop.
+    Fatal,
+}
+
+fn classify(error: &GitHubError, request: &Request) -> Failure {
+    match error {
+        GitHubError::Status {
+            status: 404,
+            message,
+            ..
+        } if message.contains("do not exist") => {
+            // "One or more users do not exist in this organization: a, b"
+            let listed = message.rsplit(':').next().unwrap_or("");
+            let unknown: Vec<String> = request
+                .body
+                .names()
+                .iter()
+                .filter(|name| {
+                    listed
+                        .split(',')
+                        .any(|l| l.trim().eq_ignore_ascii_case(name))
+                })
+                .cloned()
+                .collect();
+            if unknown.is_empty() {
+                Failure::Fatal
+            } else {
+                Failure::UnknownNames(unknown)
+            }
         }
-        if index > 0 && !write_interval.is_zero() {
+        GitHubError::Status {
+            status: 422,
+            message,
+            ..
+        } if message.contains("via a team") => Failure::Unclear,
+        GitHubError::Status { status, .. } if *status >= 500 => Failure::Unclear,
+        GitHubError::Network { .. } => Failure::Unclear,
+        _ => Failure::Fatal,
+    }
+}
+
+fn with_names(request: &Request, names: Vec<String>) -> Request {
+    let body = match request.body {
+        RequestBody::Users { .. } => RequestBody::Users {
+            selected_usernames: names,
+        },
+        RequestBody::Teams { .. } => RequestBody::Teams {
+            selected_teams: names,
+        },
+    };
+    Request {
+        method: request.method,
+        path: request.path.clone(),
+        body,
+    }
+}
+
+struct Run {
+    report: ApplyReport,
+    /// Index into `report.names` by kind and lowercased name.
+    index: BTreeMap<Key, usize>,
+    /// Names not yet settled.
+    pending: BTreeSet<Key>,
+}
+
+impl Run {
+    fn settle(&mut self, kind: Kind, name: &str, outcome: Outcome) {
+        let key = key(kind, name);
+        if let Some(&i) = self.index.get(&key) {
+            self.report.names[i].outcome = outcome;
+        }
+        self.pending.remove(&key);
+    }
+}
+
+/// Sends `plan`'s requests in order with `write_interval` between two writes; `replan`
+/// re-reads GitHub after an unclear failure.
+pub async fn apply<F>(
+    client: &Client,
+    plan: &Plan,
+    write_interval: Duration,
+    replan: F,
+) -> ApplyReport
+where
+    F: AsyncFn() -> anyhow::Result<Replanned>,
+{
+    let mut run = Run {
+        report: ApplyReport::default(),
+        index: BTreeMap::new(),
+        pending: BTreeSet::new(),
+    };
+    for request in &plan.requests {
+        let kind = Kind::of(request);
+        for name in request.body.names() {
+            let key = key(kind, name);
+            if run.index.contains_key(&key) {
+                continue;
+            }
+            run.index.insert(key.clone(), run.report.names.len());
+            run.pending.insert(key);
+            run.report.names.push(NameOutcome {
+                kind,
+                name: name.clone(),
+                outcome: Outcome::NotSent(String::new()),
+            });
+        }
+    }
+    let reviewed: BTreeSet<Key> = run.pending.clone();
+    let mut queue: VecDeque<Request> = plan.requests.iter().cloned().collect();
+    let mut replans = 0;
+    let mut stopped: Option<String> = None;
+
+    while let Some(request) = queue.pop_front() {
+        if !run.report.sent.is_empty() && !write_interval.is_zero() {
             tokio::time::sleep(write_interval).await;
         }
+        let kind = Kind::of(&request);
         let method = match request.method {
             Method::Post => reqwest::Method::POST,
             Method::Delete => reqwest::Method::DELETE,
         };
         let body = serde_json::to_value(&request.body).unwrap_or_default();
-        let outcome = match client.write(method, &request.path, &body).await {
-            Ok(answer) => Outcome::Done {
-                status: answer.status.as_u16(),
-                detail: answer.body.trim().to_string(),
+        let result = client.write(method, &request.path, &body).await;
+        run.report.sent.push(SentRequest {
+            request: request.clone(),
+            result: match &result {
+                Ok(answer) => Ok(format!("{} {}", answer.status.as_u16(), answer.body.trim())),
+                Err(error) => Err(error.to_string()),
             },
-            Err(error) => {
-                failed = true;
-                Outcome::Failed {
-                    error: error.to_string(),
+        });
+        let error = match result {
+            Ok(_) => {
+                for name in request.body.names() {
+                    run.settle(kind, name, Outcome::Done);
+                }
+                continue;
+            }
+            Err(error) => error,
+        };
+        match classify(&error, &request) {
+            Failure::UnknownNames(unknown) => {
+                let what = if matches!(request.body, RequestBody::Users { .. }) {
+                    "is not a member of the organization: invite them first or remove them from the file"
+                } else {
+                    "does not exist in the organization: check the slug or remove it from the file"
+                };
+                for name in &unknown {
+                    run.settle(
+                        kind,
+                        name,
+                        Outcome::Failed(format!("`{name}` {what} (GitHub answered 404)")),
+                    );
+                }
+                let rest: Vec<String> = request
+                    .body
+                    .names()
+                    .iter()
+                    .filter(|n| !unknown.contains(n))
+                    .cloned()
+                    .collect();
+                if !rest.is_empty() {
+                    run.report.notes.push(format!(
+                        "{} {}: dropped {} and sent the other names again",
+                        request.method,
+                        request.path,
+                        unknown.join(", ")
+                    ));
+                    queue.push_front(with_names(&request, rest));
                 }
             }
-        };
-        report.outcomes.push(RequestOutcome {
-            request: request.clone(),
-            outcome,
-        });
+            Failure::Unclear if replans < MAX_REPLANS => {
+                replans += 1;
+                run.report.notes.push(format!(
+                    "{} {} may have been applied in part ({error}): re-read the seats and planned again what remains",
+                    request.method, request.path
+                ));
+                match replan().await {
+                    Ok(replanned) => queue = resume(&mut run, &reviewed, &replanned),
+                    Err(reread) => {
+                        stopped = Some(format!(
+                            "the seats could not be re-read after a failure: {reread:#}"
+                        ));
+                        break;
+                    }
+                }
+            }
+            Failure::Unclear | Failure::Fatal => {
+                for name in request.body.names() {
+                    run.settle(kind, name, Outcome::Failed(error.to_string()));
+                }
+                stopped = Some(format!(
+                    "apply stopped after `{} {}` failed",
+                    request.method, request.path
+                ));
+                break;
+            }
+        }
     }
-    report
+    let reason = stopped.unwrap_or_else(|| "not reached".to_string());
+    for key in run.pending.clone() {
+        if let Some(&i) = run.index.get(&key) {
+            let name = run.report.names[i].name.clone();
+            run.settle(key.0, &name, Outcome::NotSent(reason.clone()));
+        }
+    }
+    run.report
+}
+
+/// After a re-read: names of the reviewed plan that the new plan no longer needs are
+/// settled from the live seats; the new plan's requests are kept only for names the
+/// reviewed plan named (never more), and become the queue.
+fn resume(run: &mut Run, reviewed: &BTreeSet<Key>, replanned: &Replanned) -> VecDeque<Request> {
+    let mut wanted: BTreeSet<Key> = BTreeSet::new();
+    let mut queue = VecDeque::new();
+    for request in &replanned.plan.requests {
+        let kind = Kind::of(request);
+        let mut names = Vec::new();
+        for name in request.body.names() {
+            let key = key(kind, name);
+            if run.pending.contains(&key) {
+                wanted.insert(key);
+                names.push(name.clone());
+            } else if !reviewed.contains(&key) {
+                run.report.notes.push(format!(
+                    "the re-read plan would also {kind} `{name}`, which the reviewed plan did not name: not sent; run plan again"
+                ));
+            }
+        }
+        if !names.is_empty() {
+            queue.push_back(with_names(request, names));
+        }
+    }
+    for key in run.pending.clone() {
+        if wanted.contains(&key) {
+            continue;
+        }
+        let Some(&i) = run.index.get(&key) else {
+            continue;
+        };
+        let name = run.report.names[i].name.clone();
+        let outcome = match key.0 {
+            Kind::RemoveUser => match replanned
+                .live
+                .active_seat(&Login::new(name.clone()))
+                .and_then(|s| s.team())
+            {
+                Some(team) => Outcome::Failed(format!(
+                    "`{name}` keeps the seat through team `{team}`: GitHub does not cancel a team-assigned seat; remove them from the team"
+                )),
+                None => Outcome::AlreadyDone,
+            },
+            Kind::AddUser
+                if replanned
+                    .live
+                    .active_seat(&Login::new(name.clone()))
+                    .is_none() =>
+            {
+                Outcome::Failed(format!(
+                    "`{name}` still holds no seat, and the new plan no longer adds it"
+                ))
+            }
+            _ => Outcome::AlreadyDone,
+        };
+        run.settle(key.0, &name, outcome);
+    }
+    queue
 }

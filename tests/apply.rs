@@ -58,10 +58,7 @@ fn apply_reaches_the_declared_state_in_one_run() {
         "{out}"
     );
     assert!(out.contains("~ team sre"), "{out}");
-    assert!(
-        out.contains("Applied: 4 of 4 request(s) succeeded."),
-        "{out}"
-    );
+    assert!(out.contains("Applied: 7 of 7 name(s) in effect."), "{out}");
 
     let state = fake.state();
     let seats = state.active_seats();
@@ -219,12 +216,12 @@ fn assign_all_stops_with_what_to_change() {
 }
 
 #[test]
-fn a_404_at_apply_stops_and_reports_what_was_not_sent() {
+fn a_404_at_apply_drops_the_unknown_names_and_sends_the_rest() {
     let mut state = State::new("acme");
     state.with_direct_seats(&["alice", "mallory"]);
-    state.add_members(&["bob"]);
+    state.add_members(&["bob", "carol"]);
     let fake = FakeGitHub::start(state);
-    let ws = Workspace::new("org: acme\nusers: [alice, bob]\n");
+    let ws = Workspace::new("org: acme\nusers: [alice, bob, carol]\n");
     let plan = ws
         .cmd(&fake.url)
         .args(["plan", "--out", "plan.json"])
@@ -241,18 +238,22 @@ fn a_404_at_apply_stops_and_reports_what_was_not_sent() {
         .expect("run");
     assert_eq!(output.status.code(), Some(1));
     let out = stdout(&output);
-    assert!(out.contains("FAILED   POST /orgs/acme/copilot/billing/selected_users [bob]: POST /orgs/acme/copilot/billing/selected_users: GitHub answered 404: One or more users do not exist in this organization: bob"), "{out}");
+    assert!(out.contains("FAILED POST /orgs/acme/copilot/billing/selected_users [bob, carol]: POST /orgs/acme/copilot/billing/selected_users: GitHub answered 404: One or more users do not exist in this organization: bob\n"), "{out}");
+    assert!(out.contains("! POST /orgs/acme/copilot/billing/selected_users: dropped bob and sent the other names again"), "{out}");
     assert!(
-        out.contains("not sent DELETE /orgs/acme/copilot/billing/selected_users [mallory]"),
+        out.contains("sent   POST /orgs/acme/copilot/billing/selected_users [carol]: 201"),
         "{out}"
     );
+    assert!(out.contains("  FAILED   add user bob: `bob` is not a member of the organization: invite them first or remove them from the file (GitHub answered 404)"), "{out}");
     assert!(
-        out.contains("Apply failed: 0 of 2 request(s) succeeded."),
+        out.contains("Apply incomplete: 2 of 3 name(s) in effect."),
         "{out}"
     );
-    assert!(
-        fake.state().active_seats().contains_key("mallory"),
-        "nothing after the failure was sent"
+    let seats: Vec<String> = fake.state().active_seats().into_keys().collect();
+    assert_eq!(
+        seats,
+        ["alice", "carol"],
+        "carol added, mallory removed, bob reported"
     );
 }
 

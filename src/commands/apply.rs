@@ -79,7 +79,12 @@ pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
         confirm(&plan)?;
     }
     let interval = Duration::from_millis(ctx.global.write_interval_ms);
-    let report = apply::apply(&client, &plan.requests, interval).await;
+    let replan = async || {
+        let (live, lookups) = fetch_for_plan(ctx, &client, &file.desired, today).await?;
+        let plan = make_plan(&file, &live, &lookups, today)?;
+        Ok(apply::Replanned { plan, live })
+    };
+    let report = apply::apply(&client, &plan, interval, replan).await;
     print!("{}", render::text::apply_report(&report));
     Ok(if report.succeeded() {
         EXIT_OK

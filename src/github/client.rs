@@ -303,7 +303,7 @@ impl Client {
             .ok()
             .and_then(|v| v.get("message")?.as_str().map(str::to_string))
             .unwrap_or_else(|| body_excerpt(&answer.body));
-        let mut hint = hint_for(answer.status.as_u16(), self.token.source);
+        let mut hint = hint_for(answer.status.as_u16(), &message, self.token.source);
         // GitHub names what the endpoint accepts and what the token has.
         let header = |name: &str| answer.headers.get(name).and_then(|v| v.to_str().ok());
         if let Some(accepted) = header("x-accepted-github-permissions").filter(|v| !v.is_empty()) {

@@ -74,8 +74,10 @@ fn hint_suffix(hint: &str) -> String {
 }
 
 /// What a status usually means for these endpoints, and what to do about it.
-pub fn hint_for(status: u16, token_source: &str) -> String {
+pub fn hint_for(status: u16, message: &str, token_source: &str) -> String {
     match status {
+        // "One or more users do not exist in this organization: ..." says it all.
+        404 if message.contains("do not exist") => String::new(),
         401 => format!("the token in {token_source} is invalid or expired: create a new one"),
         403 => format!(
             "the token in {token_source} lacks permission: it needs manage_billing:copilot (classic PAT) or the org permission \"GitHub Copilot Business\" read/write (fine-grained), and its owner must be an org owner"

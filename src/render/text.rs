@@ -2,6 +2,7 @@
 
 use crate::apply::{ApplyReport, Outcome};
 use crate::plan::{Change, Plan};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 pub fn plan(plan: &Plan) -> String {
@@ -104,39 +105,67 @@ pub fn plan(plan: &Plan) -> String {
 
 pub fn apply_report(report: &ApplyReport) -> String {
     let mut out = String::new();
-    for outcome in &report.outcomes {
-        let request = &outcome.request;
+    for sent in &report.sent {
+        let request = &sent.request;
         let names = request.body.names().join(", ");
-        let _ = match &outcome.outcome {
-            Outcome::Done { status, detail } => writeln!(
+        let _ = match &sent.result {
+            Ok(answer) => writeln!(
                 out,
-                "done     {} {} [{names}]: {status} {detail}",
+                "sent   {} {} [{names}]: {answer}",
                 request.method, request.path
             ),
-            Outcome::Failed { error } => writeln!(
+            Err(error) => writeln!(
                 out,
-                "FAILED   {} {} [{names}]: {error}",
-                request.method, request.path
-            ),
-            Outcome::NotSent => writeln!(
-                out,
-                "not sent {} {} [{names}]: an earlier request failed",
+                "FAILED {} {} [{names}]: {error}",
                 request.method, request.path
             ),
         };
     }
-    let done = report
-        .outcomes
+    for note in &report.notes {
+        let _ = writeln!(out, "  ! {note}");
+    }
+    // Successes grouped by kind; every failure and unsent name on a line with its reason.
+    let mut done: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for name in &report.names {
+        match &name.outcome {
+            Outcome::Done => done
+                .entry(format!("{}: done", name.kind))
+                .or_default()
+                .push(&name.name),
+            Outcome::AlreadyDone => done
+                .entry(format!("{}: already in effect", name.kind))
+                .or_default()
+                .push(&name.name),
+            Outcome::Failed(why) => {
+                problems.push(format!("  FAILED   {} {}: {why}", name.kind, name.name))
+            }
+            Outcome::NotSent(why) => {
+                problems.push(format!("  not sent {} {}: {why}", name.kind, name.name))
+            }
+        }
+    }
+    if !report.names.is_empty() {
+        let _ = writeln!(out, "\nOutcome by name:");
+    }
+    for (label, names) in &done {
+        let _ = writeln!(out, "  {label} ({}): {}", names.len(), names.join(", "));
+    }
+    for problem in &problems {
+        let _ = writeln!(out, "{problem}");
+    }
+    let ok = report
+        .names
         .iter()
-        .filter(|o| matches!(o.outcome, Outcome::Done { .. }))
+        .filter(|n| n.outcome.is_success())
         .count();
-    let total = report.outcomes.len();
+    let total = report.names.len();
     if report.succeeded() {
-        let _ = writeln!(out, "Applied: {done} of {total} request(s) succeeded.");
+        let _ = writeln!(out, "Applied: {ok} of {total} name(s) in effect.");
     } else {
         let _ = writeln!(
             out,
-            "Apply failed: {done} of {total} request(s) succeeded. Fix the cause above and run apply again: it plans from the new state and converges."
+            "Apply incomplete: {ok} of {total} name(s) in effect. Fix what failed and run apply again: it plans from the new state and converges."
         );
     }
     out
