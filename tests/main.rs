@@ -4,6 +4,7 @@ mod support;
 
 mod apply;
 mod fake;
+mod faults;
 mod fixtures;
 mod plan;
 mod validate_export;

@@ -1,7 +1,7 @@
 //! `plan` against the fake GitHub and offline: output, errors, secrets, retries.
 
 use crate::support::{
-    FakeGitHub, Fault, State, TOKEN, Workspace, assert_fails_with, repo_path, stderr, stdout,
+    FakeGitHub, State, TOKEN, Workspace, assert_fails_with, repo_path, stderr, stdout,
 };
 
 fn small_org() -> State {
@@ -128,49 +128,6 @@ fn no_token_is_a_clear_error() {
         .output()
         .expect("run");
     assert_fails_with(&output, "no GitHub token: set COPILOT_SEATS_TOKEN");
-}
-
-#[test]
-fn reads_are_retried_after_a_5xx_with_an_html_body() {
-    let mut state = small_org();
-    state.faults.push(Fault {
-        method: "GET",
-        path_prefix: "/orgs/acme/copilot/billing/seats".into(),
-        times: 1,
-        status: 502,
-        body: "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
-        headers: vec![("content-type", "text/html".into())],
-    });
-    let fake = FakeGitHub::start(state);
-    let ws = Workspace::new(FILE);
-    let output = ws
-        .cmd(&fake.url)
-        .args(["plan", "--detailed-exitcode"])
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-}
-
-#[test]
-fn a_lasting_5xx_is_reported_with_the_status_and_the_body() {
-    let mut state = small_org();
-    state.faults.push(Fault {
-        method: "GET",
-        path_prefix: "/orgs/acme/copilot/billing/seats".into(),
-        times: 10,
-        status: 503,
-        body: "<html><body>Service Unavailable</body></html>".into(),
-        headers: vec![],
-    });
-    let fake = FakeGitHub::start(state);
-    let ws = Workspace::new(FILE);
-    let output = ws.cmd(&fake.url).arg("plan").output().expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let err = stderr(&output);
-    assert!(
-        err.contains("cannot list the Copilot seats of `acme`: GET /orgs/acme/copilot/billing/seats?per_page=100: GitHub answered 503: <html><body>Service Unavailable</body></html>"),
-        "{err}"
-    );
 }
 
 #[test]

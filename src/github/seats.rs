@@ -103,17 +103,33 @@ pub fn live_state_from_snapshot(json: &str) -> Result<LiveState, serde_json::Err
     })
 }
 
-/// All seats of `org`, following `Link: rel="next"` from `per_page=100`.
+/// How many times the seat list is read when it changes while being read.
+const LIST_TRIES: usize = 3;
+
+/// All seats of `org`, following `Link: rel="next"` from `per_page=100`. Pages are offsets,
+/// so a seat added or removed while they are read shifts the rest: when `total_seats`
+/// differs between pages, the list is read again.
 pub async fn fetch_live_state(client: &Client, org: &str) -> Result<LiveState, GitHubError> {
-    let mut pages = Vec::new();
-    let mut visited = HashSet::new();
-    let mut next = Some(format!("/orgs/{org}/copilot/billing/seats?per_page=100"));
-    while let Some(url) = next {
-        let (page, answer): (SeatPage, _) = client.get_json(&url).await?;
-        next = follow(&answer, &mut visited, &url)?;
-        pages.push(page);
+    for attempt in 1..=LIST_TRIES {
+        let mut pages = Vec::new();
+        let mut visited = HashSet::new();
+        let mut next = Some(format!("/orgs/{org}/copilot/billing/seats?per_page=100"));
+        while let Some(url) = next {
+            let (page, answer): (SeatPage, _) = client.get_json(&url).await?;
+            next = follow(&answer, &mut visited, &url)?;
+            pages.push(page);
+        }
+        let totals: HashSet<Option<u64>> = pages.iter().map(|p| p.total_seats).collect();
+        if totals.len() <= 1 {
+            return Ok(live_state_from_pages(pages));
+        }
+        client.log(format_args!(
+            "the seat list changed while it was read (try {attempt} of {LIST_TRIES}): reading it again"
+        ));
     }
-    Ok(live_state_from_pages(pages))
+    Err(GitHubError::Refused(format!(
+        "the seat list of `{org}` changed while it was read, {LIST_TRIES} times in a row: run again when seat changes have settled"
+    )))
 }
 
 /// The next page's URL; a `Link` that points back to a page already read is an error, not

@@ -29,15 +29,85 @@ pub struct Logged {
     pub body: Value,
 }
 
-/// A canned answer for the next `times` requests matching `method` and a path prefix.
+/// A fault injected into the next `times` requests matching `method` and a path prefix.
 #[derive(Clone, Debug)]
 pub struct Fault {
     pub method: &'static str,
     pub path_prefix: String,
     pub times: usize,
-    pub status: u16,
-    pub body: String,
-    pub headers: Vec<(&'static str, String)>,
+    /// Wait this long before answering (past the client's timeout, say).
+    pub delay_ms: u64,
+    /// Change the state before the request is handled (a concurrent change).
+    pub mutate: Option<fn(&mut State)>,
+    /// Handle the request (its effect takes place) before answering with the fault.
+    pub after_applying: bool,
+    pub answer: FaultAnswer,
+}
+
+#[derive(Clone, Debug)]
+pub enum FaultAnswer {
+    /// Handle the request normally (with `delay_ms` or `mutate`).
+    Normal,
+    Status {
+        status: u16,
+        body: String,
+        headers: Vec<(&'static str, String)>,
+    },
+    /// Send the status line and headers, then drop the connection mid-body.
+    DropConnection,
+}
+
+impl Fault {
+    pub fn new(method: &'static str, path_prefix: &str, answer: FaultAnswer) -> Fault {
+        Fault {
+            method,
+            path_prefix: path_prefix.to_string(),
+            times: 1,
+            delay_ms: 0,
+            mutate: None,
+            after_applying: false,
+            answer,
+        }
+    }
+
+    pub fn status(method: &'static str, path_prefix: &str, status: u16, body: &str) -> Fault {
+        Fault::new(
+            method,
+            path_prefix,
+            FaultAnswer::Status {
+                status,
+                body: body.to_string(),
+                headers: Vec::new(),
+            },
+        )
+    }
+
+    pub fn header(mut self, name: &'static str, value: &str) -> Fault {
+        if let FaultAnswer::Status { headers, .. } = &mut self.answer {
+            headers.push((name, value.to_string()));
+        }
+        self
+    }
+
+    pub fn times(mut self, times: usize) -> Fault {
+        self.times = times;
+        self
+    }
+
+    pub fn delay_ms(mut self, delay_ms: u64) -> Fault {
+        self.delay_ms = delay_ms;
+        self
+    }
+
+    pub fn after_applying(mut self) -> Fault {
+        self.after_applying = true;
+        self
+    }
+
+    pub fn mutate(mut self, mutate: fn(&mut State)) -> Fault {
+        self.mutate = Some(mutate);
+        self
+    }
 }
 
 #[derive(Debug)]
@@ -227,36 +297,93 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
-    let path = uri.path().to_string();
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    state.requests.push(Logged {
-        method: method.to_string(),
-        path: uri.to_string(),
-        body: body.clone(),
-    });
-    if let Some(index) = state
-        .faults
-        .iter()
-        .position(|f| f.method == method.as_str() && path.starts_with(&f.path_prefix))
-    {
-        let fault = state.faults[index].clone();
-        state.faults[index].times -= 1;
-        if state.faults[index].times == 0 {
-            state.faults.remove(index);
-        }
-        let mut response = (
-            StatusCode::from_u16(fault.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            fault.body,
-        )
-            .into_response();
-        for (name, value) in fault.headers {
-            if let Ok(value) = HeaderValue::from_str(&value) {
-                response.headers_mut().insert(name, value);
+    let fault = {
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+        state.requests.push(Logged {
+            method: method.to_string(),
+            path: uri.to_string(),
+            body: body.clone(),
+        });
+        let path = uri.path();
+        let index = state
+            .faults
+            .iter()
+            .position(|f| f.method == method.as_str() && path.starts_with(&f.path_prefix));
+        index.map(|index| {
+            let fault = state.faults[index].clone();
+            state.faults[index].times = state.faults[index].times.saturating_sub(1);
+            if state.faults[index].times == 0 {
+                state.faults.remove(index);
             }
-        }
-        return response;
+            fault
+        })
+    };
+    let Some(fault) = fault else {
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+        return route(&mut state, &method, &uri, &headers, &body);
+    };
+    let delay = std::time::Duration::from_millis(fault.delay_ms);
+    // The request takes effect before the delay when `after_applying`, else after it.
+    if !fault.after_applying {
+        tokio::time::sleep(delay).await;
     }
+    let routed = {
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(mutate) = fault.mutate {
+            mutate(&mut state);
+        }
+        let normal = matches!(fault.answer, FaultAnswer::Normal);
+        (normal || fault.after_applying).then(|| route(&mut state, &method, &uri, &headers, &body))
+    };
+    if fault.after_applying {
+        tokio::time::sleep(delay).await;
+    }
+    match fault.answer {
+        FaultAnswer::Normal => routed.unwrap_or_else(|| error(500, "unreachable")),
+        FaultAnswer::Status {
+            status,
+            body,
+            headers,
+        } => {
+            let mut response = (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                body,
+            )
+                .into_response();
+            for (name, value) in headers {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    response.headers_mut().insert(name, value);
+                }
+            }
+            response
+        }
+        FaultAnswer::DropConnection => {
+            let broken = futures::stream::iter([
+                Ok(Bytes::from_static(b"{\"total_seats\": ")),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "connection reset",
+                )),
+            ]);
+            Response::builder()
+                .status(StatusCode::OK)
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from_stream(broken))
+                .unwrap_or_else(|_| error(500, "cannot build the response"))
+        }
+    }
+}
+
+/// Answers one request as GitHub would.
+fn route(
+    state: &mut State,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Value,
+) -> Response {
+    let path = uri.path().to_string();
     let header = |name: &str| {
         headers
             .get(name)
@@ -341,10 +468,10 @@ async fn handle(
                 .filter_map(|n| n.as_str().map(str::to_string))
                 .collect();
             match (method.as_str(), *kind) {
-                ("POST", "selected_users") => post_users(&mut state, &names),
-                ("DELETE", "selected_users") => delete_users(&mut state, &names),
-                ("POST", _) => post_teams(&mut state, &names),
-                _ => delete_teams(&mut state, &names),
+                ("POST", "selected_users") => post_users(state, &names),
+                ("DELETE", "selected_users") => delete_users(state, &names),
+                ("POST", _) => post_teams(state, &names),
+                _ => delete_teams(state, &names),
             }
         }
         ("GET", ["members", login]) => {

@@ -3,7 +3,7 @@
 pub mod fake_github;
 
 use assert_cmd::Command;
-pub use fake_github::{FakeGitHub, Fault, State, TOKEN};
+pub use fake_github::{FakeGitHub, Fault, FaultAnswer, State, TOKEN};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
