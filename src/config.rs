@@ -353,7 +353,7 @@ impl Validator<'_> {
                 self.error(
                     path,
                     format!(
-                        "{what} `{text}` is read as a {}: write it in quotes, `\"{text}\"`",
+                        "{what} `{text}` is read as {}: write it in quotes, `\"{text}\"`",
                         describe(value)
                     ),
                 );
@@ -362,7 +362,7 @@ impl Validator<'_> {
             other => {
                 self.error(
                     path,
-                    format!("expected a {what} name, found {}", describe(other)),
+                    format!("expected a name ({what}) here, found {}", describe(other)),
                 );
                 None
             }

@@ -3,8 +3,10 @@
 mod support;
 
 mod apply;
+mod bad_input;
 mod fake;
 mod faults;
 mod fixtures;
 mod plan;
+mod properties;
 mod validate_export;
