@@ -373,12 +373,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn token_is_redacted() {
+    fn token_is_redacted_in_the_token_and_the_client() {
         let token = Token {
             value: "ghp_secret".into(),
             source: "GH_TOKEN",
         };
         assert!(!format!("{token:?} {token}").contains("ghp_secret"));
+        let config = ClientConfig {
+            api_url: "http://127.0.0.1:9".into(),
+            request_timeout: Duration::from_secs(1),
+            max_rate_limit_wait: Duration::from_secs(1),
+            verbose: true,
+        };
+        let client = Client::new(&config, token).expect("client");
+        let debug = format!("{client:?}");
+        assert!(debug.contains("GH_TOKEN") && !debug.contains("ghp_secret"), "{debug}");
     }
 
     fn answer(status: u16, headers: &[(&'static str, &str)], body: &str) -> Answer {

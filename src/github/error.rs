@@ -78,7 +78,9 @@ pub fn hint_for(status: u16, message: &str, token_source: &str) -> String {
     match status {
         // "One or more users do not exist in this organization: ..." says it all.
         404 if message.contains("do not exist") => String::new(),
-        401 => format!("the token in {token_source} is invalid or expired: create a new one"),
+        401 => format!(
+            "the token in {token_source} is invalid or expired: create a new one with manage_billing:copilot (classic PAT) or \"GitHub Copilot Business\" read/write (fine-grained)"
+        ),
         403 => format!(
             "the token in {token_source} lacks permission: it needs manage_billing:copilot (classic PAT) or the org permission \"GitHub Copilot Business\" read/write (fine-grained), and its owner must be an org owner"
         ),

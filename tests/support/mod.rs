@@ -51,12 +51,18 @@ pub fn repo_path(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
+/// Standard output; every test that reads it also checks that the token is not in it.
 pub fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(!text.contains(TOKEN), "the token leaked to stdout");
+    text
 }
 
+/// Standard error; every test that reads it also checks that the token is not in it.
 pub fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    let text = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!text.contains(TOKEN), "the token leaked to stderr");
+    text
 }
 
 /// The command exited 1 and said `needle` on stderr.
