@@ -79,11 +79,21 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Print today's seats as a valid copilot-seats.yaml
     Export(ExportArgs),
+    /// Print the JSON Schema of the file (for editors: yaml-language-server)
+    Schema,
+    /// Print shell completions
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum PlanFormat {
     Text,
+    Markdown,
     Json,
 }
 
@@ -101,6 +111,10 @@ pub struct PlanArgs {
     /// Read live seats from a snapshot file instead of the API (offline)
     #[arg(long, value_name = "SNAPSHOT.json")]
     pub state: Option<PathBuf>,
+    /// Upsert the Markdown plan as one sticky comment on the pull request (GitHub Actions;
+    /// uses GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_EVENT_PATH)
+    #[arg(long)]
+    pub comment: bool,
 }
 
 #[derive(Debug, Args)]

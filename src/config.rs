@@ -54,6 +54,8 @@ impl fmt::Display for FileErrors {
 pub struct LoadedFile {
     pub desired: DesiredState,
     pub digest: String,
+    /// The path as given, for messages and annotations.
+    pub path: String,
 }
 
 /// Reads and validates the file at `path`, reading it once.
@@ -87,7 +89,11 @@ pub fn load(path: &Path) -> Result<LoadedFile, FileErrors> {
     let text = String::from_utf8(bytes)
         .map_err(|_| fail("the file is not UTF-8 text: save it as UTF-8 YAML".to_string()))?;
     let desired = parse(&file, &text)?;
-    Ok(LoadedFile { desired, digest })
+    Ok(LoadedFile {
+        desired,
+        digest,
+        path: file,
+    })
 }
 
 /// Parses and validates the text of a file named `file` (the name is only used in errors).
@@ -555,7 +561,7 @@ impl Validator<'_> {
         self.known_keys(mapping, "limits", &["max_removals", "max_seats"]);
         limits.max_removals = match mapping.get("max_removals") {
             None | Some(Value::Null) => None,
-            Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().map(RemovalLimit::Count),
+            Some(Value::Number(n)) if whole(n).is_some() => whole(n).map(RemovalLimit::Count),
             Some(Value::String(text)) if percent(text).is_some() => {
                 percent(text).map(RemovalLimit::Percent)
             }
@@ -572,7 +578,7 @@ impl Validator<'_> {
         };
         limits.max_seats = match mapping.get("max_seats") {
             None | Some(Value::Null) => None,
-            Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64(),
+            Some(Value::Number(n)) if whole(n).is_some() => whole(n),
             Some(other) => {
                 self.error(
                     "limits.max_seats",
@@ -608,10 +614,9 @@ impl Validator<'_> {
             match mapping.get(key) {
                 None | Some(Value::Null) if default.is_some() => default,
                 Some(Value::Number(n))
-                    if n.as_u64()
-                        .is_some_and(|d| d >= u64::from(min) && d <= 36_500) =>
+                    if whole(n).is_some_and(|d| d >= u64::from(min) && d <= 36_500) =>
                 {
-                    n.as_u64().and_then(|d| u32::try_from(d).ok())
+                    whole(n).and_then(|d| u32::try_from(d).ok())
                 }
                 None | Some(Value::Null) => {
                     self.error(
@@ -641,10 +646,25 @@ impl Validator<'_> {
     }
 }
 
-/// `"10%"` as 10.0, for percentages above 0 and up to 100.
+/// `"10%"` as 10.0, for percentages above 0 and up to 100 written as plain decimals (the
+/// JSON Schema's pattern accepts the same).
 fn percent(text: &str) -> Option<f64> {
-    let number: f64 = text.trim().strip_suffix('%')?.trim().parse().ok()?;
+    let digits = text.trim().strip_suffix('%')?.trim();
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let plain = |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit());
+    if !plain(whole) || !plain(fraction) || (whole.len() > 1 && whole.starts_with('0')) {
+        return None;
+    }
+    let number: f64 = digits.parse().ok()?;
     (number > 0.0 && number <= 100.0).then_some(number)
+}
+
+/// A whole number, written `25` or `25.0` (JSON Schema's `integer` accepts both).
+fn whole(number: &yaml_serde::Number) -> Option<u64> {
+    number.as_u64().or_else(|| {
+        let float = number.as_f64()?;
+        (float >= 0.0 && float.fract() == 0.0 && float < 9.0e15).then_some(float as u64)
+    })
 }
 
 /// A GitHub login (also an organization name): 1-39 characters, ASCII letters, digits and

@@ -3,6 +3,7 @@
 //! `Plan` from the two with a pure function (plan), shapes it as text or JSON (render), and
 //! on `apply` sends the plan's requests one at a time (apply). `run` is the whole program.
 
+pub mod actions;
 pub mod apply;
 pub mod cli;
 pub mod commands;
@@ -41,14 +42,27 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Plan(args) => commands::plan::run(&ctx, args).await,
         Command::Apply(args) => commands::apply::run(&ctx, args).await,
         Command::Export(args) => commands::export::run(&ctx, args).await,
+        Command::Schema => commands::docs::schema(),
+        Command::Completions { shell } => commands::docs::completions(*shell),
+        Command::Man => commands::docs::man(),
     };
     match result {
         Ok(code) => code,
         Err(error) => {
-            if error.downcast_ref::<Reported>().is_some() || !cli.global.verbose {
-                eprintln!("error: {error:#}");
-            } else {
+            if let Some(reported) = error.downcast_ref::<Reported>() {
+                for detail in &reported.details {
+                    eprintln!("error: {detail}");
+                }
+                if actions::in_actions() {
+                    for annotation in &reported.annotations {
+                        eprintln!("{annotation}");
+                    }
+                }
+            }
+            if cli.global.verbose {
                 eprintln!("error: {error:?}");
+            } else {
+                eprintln!("error: {error:#}");
             }
             EXIT_ERROR
         }

@@ -1,5 +1,6 @@
 //! `apply`: plan (or load a saved plan and check it is still current), confirm, send.
 
+use crate::actions;
 use crate::apply;
 use crate::cli::ApplyArgs;
 use crate::commands::plan::{fetch_for_plan, fetch_live, make_plan};
@@ -64,8 +65,9 @@ pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
         }
     };
     if !ctx.global.quiet {
-        print!("{}", render::text::plan(&plan));
+        print!("{}", render::text::plan(&plan, ctx.color()));
     }
+    summarize(&render::markdown::plan(&plan));
     if plan.requests.is_empty() {
         return Ok(EXIT_OK);
     }
@@ -86,11 +88,19 @@ pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
     };
     let report = apply::apply(&client, &plan, interval, replan).await;
     print!("{}", render::text::apply_report(&report));
+    summarize(&render::markdown::apply_report(&report));
     Ok(if report.succeeded() {
         EXIT_OK
     } else {
         EXIT_ERROR
     })
+}
+
+/// Appends to the GitHub Actions job summary, when there is one.
+fn summarize(markdown: &str) {
+    if let Err(error) = actions::append_step_summary(markdown) {
+        eprintln!("warning: cannot append to GITHUB_STEP_SUMMARY: {error}");
+    }
 }
 
 /// Asks on the terminal; without a terminal, `--yes` is required.

@@ -2,14 +2,17 @@
 //! Shared here: the context every command gets, loading the file, the client, the date.
 
 pub mod apply;
+pub mod docs;
 pub mod export;
 pub mod plan;
 pub mod validate;
 
-use crate::cli::GlobalArgs;
+use crate::actions;
+use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::{self, FileErrors, LoadedFile};
 use crate::github::{Client, ClientConfig, Token};
 use anyhow::bail;
+use std::io::IsTerminal;
 use std::time::Duration;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
@@ -23,10 +26,15 @@ pub struct Context<'a> {
     pub global: &'a GlobalArgs,
 }
 
-/// A command failure whose details were already printed (file errors, plan errors).
+/// A failure with several details (file errors, plan errors): `run` prints each detail,
+/// then the summary, and in GitHub Actions the annotations.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct Reported(pub String);
+#[error("{summary}")]
+pub struct Reported {
+    pub details: Vec<String>,
+    pub summary: String,
+    pub annotations: Vec<String>,
+}
 
 impl Context<'_> {
     /// Loads the file; on errors prints each one and fails.
@@ -34,22 +42,28 @@ impl Context<'_> {
         let path = &self.global.file;
         match config::load(path) {
             Ok(file) => Ok(file),
-            Err(FileErrors(errors)) => {
-                for error in &errors {
-                    eprintln!("error: {error}");
-                }
-                Err(Reported(format!(
+            Err(FileErrors(errors)) => Err(Reported {
+                details: errors.iter().map(ToString::to_string).collect(),
+                summary: format!(
                     "{} error(s) in `{}`: fix them and run again; nothing was changed",
                     errors.len(),
                     path.display()
-                ))
-                .into())
+                ),
+                annotations: errors
+                    .iter()
+                    .map(|e| actions::error_annotation(&e.file, e.position, &e.message))
+                    .collect(),
             }
+            .into()),
         }
     }
 
+    /// A client with the seat token.
     pub fn client(&self) -> anyhow::Result<Client> {
-        let token = Token::from_env()?;
+        self.client_with(Token::from_env()?)
+    }
+
+    pub fn client_with(&self, token: Token) -> anyhow::Result<Client> {
         let config = ClientConfig {
             api_url: self.global.api_url.clone(),
             request_timeout: Duration::from_secs(self.global.request_timeout),
@@ -57,6 +71,18 @@ impl Context<'_> {
             verbose: self.global.verbose,
         };
         Ok(Client::new(&config, token)?)
+    }
+
+    /// Colour for the text output: `--color`, else a terminal without `NO_COLOR`.
+    pub fn color(&self) -> bool {
+        match self.global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
     }
 
     /// Progress for people; silent with `-q`.

@@ -1,11 +1,12 @@
 //! `plan`: fetch the live seats (or read a snapshot), run the preflight look-ups, compute
 //! and print the plan.
 
+use crate::actions;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::commands::{Context, EXIT_CHANGES, EXIT_OK, Reported, now_rfc3339, today};
 use crate::config::LoadedFile;
-use crate::github::Client;
 use crate::github::seats::{self, Billing, fetch_billing, fetch_live_state, fetch_team, is_member};
+use crate::github::{Client, Token, comments};
 use crate::model::{DesiredState, LiveState};
 use crate::plan::{self, FORMAT_VERSION, Lookups, Plan, PlanErrors, PlanMeta};
 use crate::render;
@@ -16,6 +17,63 @@ use std::path::Path;
 use time::Date;
 
 pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
+    let result = compute(ctx, args).await;
+    // The Markdown plan (or failure) goes to the job summary and the sticky comment, so
+    // that they never show an outdated plan.
+    let markdown = match &result {
+        Ok((plan, _)) => render::markdown::plan(plan),
+        Err(error) => render::markdown::failure(&failure_lines(error)),
+    };
+    if let Err(error) = actions::append_step_summary(&markdown) {
+        eprintln!("warning: cannot append to GITHUB_STEP_SUMMARY: {error}");
+    }
+    let (plan, diff) = match result {
+        Ok(planned) => planned,
+        Err(error) => {
+            if args.comment {
+                comment(ctx, &markdown).await?;
+            }
+            return Err(error);
+        }
+    };
+    if let Some(out) = &args.out {
+        std::fs::write(out, render::json::plan(&plan))
+            .with_context(|| format!("cannot write the plan to `{}`", out.display()))?;
+        ctx.info(&format!("Plan written to {}.", out.display()));
+    }
+    match args.format {
+        PlanFormat::Text => {
+            let color = ctx.color();
+            print!("{}", render::text::plan(&plan, color));
+            if plan.has_changes() {
+                let file_name = ctx.global.file.display().to_string();
+                print!("\nSeats today against {file_name} (ignored entries left out):\n");
+                print!(
+                    "{}",
+                    render::text::seat_diff(&diff.0, &diff.1, &file_name, color)
+                );
+            }
+        }
+        PlanFormat::Markdown => print!("{markdown}"),
+        PlanFormat::Json => print!("{}", render::json::plan(&plan)),
+    }
+    if actions::in_actions() {
+        for warning in &plan.warnings {
+            eprintln!("{}", actions::warning_annotation(warning));
+        }
+    }
+    if args.comment {
+        comment(ctx, &markdown).await?;
+    }
+    Ok(if args.detailed_exitcode && plan.has_changes() {
+        EXIT_CHANGES
+    } else {
+        EXIT_OK
+    })
+}
+
+/// The plan, and today's seats and the file's as listings for the diff.
+async fn compute(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<(Plan, (String, String))> {
     let today = today(ctx.global.today.as_deref())?;
     let file = ctx.load_file()?;
     let (live, lookups) = match &args.state {
@@ -26,31 +84,54 @@ pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
         }
     };
     let plan = make_plan(&file, &live, &lookups, today)?;
-    if let Some(out) = &args.out {
-        std::fs::write(out, render::json::plan(&plan))
-            .with_context(|| format!("cannot write the plan to `{}`", out.display()))?;
-        ctx.info(&format!("Plan written to {}.", out.display()));
-    }
-    match args.format {
-        PlanFormat::Text => {
-            print!("{}", render::text::plan(&plan));
-            if plan.has_changes() {
-                let file_name = ctx.global.file.display().to_string();
-                print!("\nSeats today against {file_name} (ignored entries left out):\n");
-                print!("{}", seat_diff(&file.desired, &live, today, &file_name));
-            }
-        }
-        PlanFormat::Json => print!("{}", render::json::plan(&plan)),
-    }
-    Ok(if args.detailed_exitcode && plan.has_changes() {
-        EXIT_CHANGES
-    } else {
-        EXIT_OK
-    })
+    let listings = seat_listings(&file.desired, &live, today);
+    Ok((plan, listings))
 }
 
-/// The diff of today's direct users and visible teams against the file's unexpired entries.
-fn seat_diff(desired: &DesiredState, live: &LiveState, today: Date, file_name: &str) -> String {
+/// The lines of a failure, for the Markdown shown in the pull request.
+fn failure_lines(error: &anyhow::Error) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(reported) = error.downcast_ref::<Reported>() {
+        lines.extend(reported.details.iter().map(|d| format!("error: {d}")));
+    }
+    lines.push(format!("error: {error:#}"));
+    lines
+}
+
+/// Upserts the sticky pull-request comment with the workflow's `GITHUB_TOKEN`, never the
+/// seat token.
+async fn comment(ctx: &Context<'_>, markdown: &str) -> anyhow::Result<()> {
+    let pull_request = actions::pull_request_from_env().map_err(anyhow::Error::msg)?;
+    let token = Token::from_var("GITHUB_TOKEN")
+        .context("--comment posts with the workflow's GITHUB_TOKEN: pass it in the step's env")?;
+    let client = ctx.client_with(token)?;
+    let upserted = comments::upsert(
+        &client,
+        &pull_request.repository,
+        pull_request.number,
+        render::markdown::MARKER,
+        markdown,
+    )
+    .await
+    .with_context(|| {
+        format!(
+            "cannot comment on pull request #{} of `{}`: the workflow needs `permissions: pull-requests: write`",
+            pull_request.number, pull_request.repository
+        )
+    })?;
+    let what = match upserted {
+        comments::Upserted::Created(id) => format!("created comment {id}"),
+        comments::Upserted::Updated(id) => format!("updated comment {id}"),
+    };
+    ctx.info(&format!(
+        "Plan comment on #{}: {what}.",
+        pull_request.number
+    ));
+    Ok(())
+}
+
+/// Today's direct users and visible teams, and the file's unexpired entries, as listings.
+fn seat_listings(desired: &DesiredState, live: &LiveState, today: Date) -> (String, String) {
     let live_users = live
         .active_seats()
         .filter(|s| s.team().is_none() && !desired.ignore_users.contains(&s.login))
@@ -76,10 +157,9 @@ fn seat_diff(desired: &DesiredState, live: &LiveState, today: Date, file_name: &
         .values()
         .filter(|e| !e.is_expired(today))
         .map(|e| e.name.as_str());
-    render::text::seat_diff(
-        &render::yaml::seat_listing(live_users, live_teams),
-        &render::yaml::seat_listing(file_users, file_teams),
-        file_name,
+    (
+        render::yaml::seat_listing(live_users, live_teams),
+        render::yaml::seat_listing(file_users, file_teams),
     )
 }
 
@@ -170,15 +250,17 @@ pub fn make_plan(
     };
     match plan::plan(&file.desired, live, lookups, today, meta) {
         Ok(plan) => Ok(plan),
-        Err(PlanErrors(errors)) => {
-            for error in &errors {
-                eprintln!("error: {error}");
-            }
-            Err(Reported(format!(
+        Err(PlanErrors(errors)) => Err(Reported {
+            summary: format!(
                 "{} problem(s) prevent a plan; nothing was changed",
                 errors.len()
-            ))
-            .into())
+            ),
+            annotations: errors
+                .iter()
+                .map(|e| actions::error_annotation(&file.path, None, e))
+                .collect(),
+            details: errors,
         }
+        .into()),
     }
 }

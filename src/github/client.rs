@@ -31,6 +31,15 @@ impl Token {
             .ok_or(GitHubError::NoToken)
     }
 
+    /// The token in one named variable (the workflow's `GITHUB_TOKEN` for comments).
+    pub fn from_var(source: &'static str) -> Result<Token, GitHubError> {
+        let value = std::env::var(source).ok().map(|v| v.trim().to_string());
+        match value {
+            Some(value) if !value.is_empty() => Ok(Token { value, source }),
+            _ => Err(GitHubError::Refused(format!("{source} is not set"))),
+        }
+    }
+
     /// The environment variable the token came from.
     pub fn source(&self) -> &'static str {
         self.source
@@ -387,7 +396,10 @@ mod tests {
         };
         let client = Client::new(&config, token).expect("client");
         let debug = format!("{client:?}");
-        assert!(debug.contains("GH_TOKEN") && !debug.contains("ghp_secret"), "{debug}");
+        assert!(
+            debug.contains("GH_TOKEN") && !debug.contains("ghp_secret"),
+            "{debug}"
+        );
     }
 
     fn answer(status: u16, headers: &[(&'static str, &str)], body: &str) -> Answer {

@@ -2,6 +2,7 @@
 //! endpoints, and the errors they return.
 
 pub mod client;
+pub mod comments;
 pub mod error;
 pub mod seats;
 

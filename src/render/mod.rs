@@ -2,5 +2,6 @@
 //! exported file as YAML. Every function here is `X -> String`; callers print.
 
 pub mod json;
+pub mod markdown;
 pub mod text;
 pub mod yaml;

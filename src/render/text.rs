@@ -5,7 +5,28 @@ use crate::plan::{Change, Plan};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-pub fn plan(plan: &Plan) -> String {
+/// The text plan; with `color`, ANSI colours for a terminal.
+pub fn plan(plan: &Plan, color: bool) -> String {
+    let text = plain_plan(plan);
+    if !color {
+        return text;
+    }
+    paint_lines(&text, |line| {
+        if line.starts_with("BLOCKED") {
+            Some("1;31")
+        } else if line.starts_with("+ ") {
+            Some("32")
+        } else if line.starts_with("- ") {
+            Some("31")
+        } else if line.starts_with("~ ") || line.starts_with("  ! ") {
+            Some("33")
+        } else {
+            None
+        }
+    })
+}
+
+fn plain_plan(plan: &Plan) -> String {
     let mut out = String::new();
     let s = &plan.summary;
     let org = &plan.meta.org;
@@ -171,7 +192,7 @@ pub fn apply_report(report: &ApplyReport) -> String {
     out
 }
 
-fn signed(amount: f64) -> String {
+pub(crate) fn signed(amount: f64) -> String {
     let rounded = (amount * 100.0).round() / 100.0;
     if rounded.fract() == 0.0 {
         format!("{:+}", rounded as i64)
@@ -181,10 +202,42 @@ fn signed(amount: f64) -> String {
 }
 
 /// A unified diff of the seats the org holds today against the file's.
-pub fn seat_diff(today: &str, file: &str, file_name: &str) -> String {
-    similar::TextDiff::from_lines(today, file)
+pub fn seat_diff(today: &str, file: &str, file_name: &str, color: bool) -> String {
+    let diff = similar::TextDiff::from_lines(today, file)
         .unified_diff()
         .context_radius(2)
         .header("seats today", file_name)
-        .to_string()
+        .to_string();
+    if !color {
+        return diff;
+    }
+    paint_lines(&diff, |line| {
+        if line.starts_with("+++") || line.starts_with("---") {
+            Some("1")
+        } else if line.starts_with('+') {
+            Some("32")
+        } else if line.starts_with('-') {
+            Some("31")
+        } else if line.starts_with("@@") {
+            Some("36")
+        } else {
+            None
+        }
+    })
+}
+
+/// Wraps each line in the ANSI colour `style` picks for it.
+fn paint_lines(text: &str, style: impl Fn(&str) -> Option<&'static str>) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.lines() {
+        match style(line) {
+            Some(code) => {
+                let _ = writeln!(out, "\x1b[{code}m{line}\x1b[0m");
+            }
+            None => {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+    out
 }

@@ -1,0 +1,304 @@
+//! The Markdown plan: a pull-request comment and a job summary (SPEC 7). It starts with the
+//! sticky-comment marker, collapses long lists, and stays under GitHub's comment limit.
+
+use crate::apply::{ApplyReport, Outcome};
+use crate::plan::{Change, Plan};
+use std::fmt::Write;
+
+/// Finds the sticky comment among a pull request's comments.
+pub const MARKER: &str = "<!-- copilot-seats:plan -->";
+/// GitHub refuses comments over 65,536 characters; stay clearly below.
+pub const MAX_CHARS: usize = 65_000;
+/// Lists longer than this are collapsed in `<details>`.
+const COLLAPSE_AFTER: usize = 20;
+
+/// The plan as Markdown, shortened to fit `MAX_CHARS` when it must be.
+pub fn plan(plan: &Plan) -> String {
+    let full = render(plan, None);
+    if full.chars().count() <= MAX_CHARS {
+        return full;
+    }
+    // Cut every list to fewer names until it fits; say so, and where the rest is.
+    for limit in [1000, 200, 50, 10, 0] {
+        let short = render(plan, Some(limit));
+        if short.chars().count() <= MAX_CHARS {
+            return short;
+        }
+    }
+    let mut text: String = render(plan, Some(0))
+        .chars()
+        .take(MAX_CHARS - 200)
+        .collect();
+    text.push_str(
+        "\n\n… cut to fit GitHub's comment limit; see the job summary for the whole plan.\n",
+    );
+    text
+}
+
+fn render(plan: &Plan, limit: Option<usize>) -> String {
+    let mut out = String::new();
+    let s = &plan.summary;
+    let org = &plan.meta.org;
+    let _ = writeln!(out, "{MARKER}");
+    let _ = writeln!(out, "## Copilot seats plan for `{org}`\n");
+    if let Some(blocked) = &plan.blocked {
+        let _ = writeln!(
+            out,
+            "> [!CAUTION]\n> **Blocked:** {blocked}\n> `apply` refuses this plan without `--allow-mass-removal`.\n"
+        );
+    }
+    if plan.requests.is_empty() {
+        let _ = writeln!(
+            out,
+            "**No changes.** The {} active seats of `{org}` match the file.\n",
+            s.seats_before
+        );
+    } else if !plan.has_changes() {
+        let _ = writeln!(
+            out,
+            "**No seat changes**; teams are re-asserted (see below).\n"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| seats before | seats after | added | removed | monthly cost |"
+    );
+    let _ = writeln!(out, "|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        out,
+        "| {} | {} | +{} | −{} | {} USD |\n",
+        s.seats_before,
+        s.seats_after,
+        s.added,
+        s.removed,
+        super::text::signed(s.monthly_cost_delta_usd)
+    );
+
+    let pick = |f: &dyn Fn(&Change) -> Option<String>| -> Vec<String> {
+        plan.changes.iter().filter_map(f).collect()
+    };
+    let sections = [
+        (
+            "Users added",
+            pick(&|c| match c {
+                Change::AddUser { login, reason } => Some(format!("`{login}`: {reason}")),
+                _ => None,
+            }),
+        ),
+        (
+            "Teams added",
+            pick(&|c| match c {
+                Change::AddTeam {
+                    team,
+                    name,
+                    reason,
+                    reassert: false,
+                    members_gaining_seat,
+                } => Some(format!(
+                    "`{team}` ({name}): {reason}{}",
+                    member_list(", members gaining a seat", members_gaining_seat, limit)
+                )),
+                _ => None,
+            }),
+        ),
+        (
+            "Teams re-asserted (no seat changes)",
+            pick(&|c| match c {
+                Change::AddTeam {
+                    team,
+                    name,
+                    reassert: true,
+                    ..
+                } => Some(format!("`{team}` ({name})")),
+                _ => None,
+            }),
+        ),
+        (
+            "Teams removed",
+            pick(&|c| match c {
+                Change::RemoveTeam {
+                    team,
+                    name,
+                    members_losing_seat,
+                    reason,
+                } => Some(format!(
+                    "`{team}` ({name}): {reason}{}",
+                    member_list(", members losing their seat", members_losing_seat, limit)
+                )),
+                _ => None,
+            }),
+        ),
+        (
+            "Users removed",
+            pick(&|c| match c {
+                Change::RemoveUser { login, reason } => Some(format!("`{login}`: {reason}")),
+                _ => None,
+            }),
+        ),
+    ];
+    for (title, items) in &sections {
+        list_section(&mut out, title, items, limit);
+    }
+    if s.removed > 0 {
+        let _ = writeln!(
+            out,
+            "Removed seats stay billed, and usable, until the end of the billing cycle.\n"
+        );
+    }
+    if !plan.warnings.is_empty() {
+        let _ = writeln!(out, "> [!WARNING]");
+        for warning in &plan.warnings {
+            let _ = writeln!(out, "> - {warning}");
+        }
+        out.push('\n');
+    }
+    let suggestions: Vec<String> = plan
+        .suggestions
+        .iter()
+        .map(|s| format!("`{}`: {}", s.login, s.reason))
+        .collect();
+    list_section(
+        &mut out,
+        "Inactive seats to reclaim, suggestions only",
+        &suggestions,
+        limit,
+    );
+    if !plan.requests.is_empty() {
+        let requests: Vec<String> = plan
+            .requests
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {}",
+                    r.method,
+                    r.path,
+                    serde_json::to_string(&r.body).unwrap_or_default()
+                )
+            })
+            .collect();
+        let shown = limit.map_or(requests.len(), |l| l.min(requests.len()));
+        let _ = writeln!(
+            out,
+            "<details><summary>Requests apply sends, in order ({})</summary>\n\n```\n{}\n```\n{}</details>\n",
+            requests.len(),
+            requests[..shown].join("\n"),
+            more(requests.len() - shown)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<sub>copilot-seats {} · generated {} · file `{}` · live seats `{}`</sub>",
+        plan.meta.tool_version,
+        plan.meta.generated_at,
+        short(&plan.meta.file_digest),
+        short(&plan.meta.live_state_digest)
+    );
+    if limit.is_some() {
+        let _ = writeln!(
+            out,
+            "\n_Lists were shortened to fit GitHub's comment limit: the job summary and `plan --format json` hold the whole plan._"
+        );
+    }
+    out
+}
+
+/// A `### Title (n)` list, collapsed in `<details>` past `COLLAPSE_AFTER` items.
+fn list_section(out: &mut String, title: &str, items: &[String], limit: Option<usize>) {
+    if items.is_empty() {
+        return;
+    }
+    let shown = limit.map_or(items.len(), |l| l.min(items.len()));
+    let body: String = items[..shown]
+        .iter()
+        .map(|item| format!("- {item}\n"))
+        .collect();
+    let rest = more(items.len() - shown);
+    if items.len() > COLLAPSE_AFTER {
+        let _ = writeln!(
+            out,
+            "<details><summary><b>{title} ({})</b></summary>\n\n{body}{rest}</details>\n",
+            items.len()
+        );
+    } else {
+        let _ = writeln!(out, "### {title} ({})\n\n{body}{rest}", items.len());
+    }
+}
+
+/// `, label: a, b` inline, or collapsed when long.
+fn member_list(label: &str, members: &[String], limit: Option<usize>) -> String {
+    if members.is_empty() {
+        return String::new();
+    }
+    let shown = limit.map_or(members.len(), |l| l.min(members.len()));
+    let names = members[..shown].join(", ");
+    if members.len() > COLLAPSE_AFTER {
+        format!(
+            "<details><summary>{label} ({})</summary>{names}{}</details>",
+            members.len(),
+            more(members.len() - shown)
+        )
+    } else {
+        format!("{label}: {names}")
+    }
+}
+
+fn more(hidden: usize) -> String {
+    if hidden == 0 {
+        String::new()
+    } else {
+        format!("\n… and {hidden} more\n")
+    }
+}
+
+fn short(digest: &str) -> &str {
+    digest.get(..19).unwrap_or(digest)
+}
+
+/// A plan that could not be made, for the sticky comment: the comment must not keep
+/// showing an older plan.
+pub fn failure(lines: &[String]) -> String {
+    let mut body = lines.join("\n");
+    if body.chars().count() > MAX_CHARS - 500 {
+        body = body.chars().take(MAX_CHARS - 500).collect();
+        body.push_str("\n…");
+    }
+    format!(
+        "{MARKER}\n## Copilot seats plan failed\n\n> [!CAUTION]\n> No plan could be made; fix the errors below and push again.\n\n```\n{body}\n```\n"
+    )
+}
+
+/// The apply report for the job summary.
+pub fn apply_report(report: &ApplyReport) -> String {
+    let ok = report
+        .names
+        .iter()
+        .filter(|n| n.outcome.is_success())
+        .count();
+    let mut out = format!(
+        "## copilot-seats apply: {}\n\n{ok} of {} name(s) in effect.\n\n",
+        if report.succeeded() {
+            "done"
+        } else {
+            "incomplete"
+        },
+        report.names.len()
+    );
+    let problems: Vec<String> = report
+        .names
+        .iter()
+        .filter_map(|n| match &n.outcome {
+            Outcome::Failed(why) => Some(format!("- **failed** {} `{}`: {why}", n.kind, n.name)),
+            Outcome::NotSent(why) => Some(format!("- **not sent** {} `{}`: {why}", n.kind, n.name)),
+            _ => None,
+        })
+        .collect();
+    for problem in problems {
+        let _ = writeln!(out, "{problem}");
+    }
+    let _ = writeln!(
+        out,
+        "\n<details><summary>Full report</summary>\n\n```\n{}```\n</details>",
+        super::text::apply_report(report)
+    );
+    out
+}
