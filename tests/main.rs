@@ -2,6 +2,7 @@
 
 mod support;
 
+mod actions;
 mod apply;
 mod bad_input;
 mod fake;
@@ -9,4 +10,5 @@ mod faults;
 mod fixtures;
 mod plan;
 mod properties;
+mod schema;
 mod validate_export;

@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub const TOKEN: &str = "ghp_FAKE0123456789secretTOKENvalue";
+/// The workflow's `GITHUB_TOKEN`: the only token the fake accepts for `/repos/` calls.
+pub const WORKFLOW_TOKEN: &str = "ghs_FAKEworkflowTOKEN0123456789";
 /// When a cancelled seat ends: the end of the fake's billing cycle.
 pub const CYCLE_END: &str = "2026-12-31";
 
@@ -126,6 +128,8 @@ pub struct State {
     pub seats_without_assignee: usize,
     pub requests: Vec<Logged>,
     pub faults: Vec<Fault>,
+    /// Pull-request comments by `owner/name#number`: (id, body).
+    pub comments: BTreeMap<String, Vec<(u64, String)>>,
 }
 
 impl State {
@@ -142,6 +146,7 @@ impl State {
             seats_without_assignee: 0,
             requests: Vec::new(),
             faults: Vec::new(),
+            comments: BTreeMap::new(),
         }
     }
 
@@ -390,7 +395,9 @@ fn route(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
     };
-    if header("authorization") != format!("Bearer {TOKEN}") {
+    let repos = path.starts_with("/repos/");
+    let expected = if repos { WORKFLOW_TOKEN } else { TOKEN };
+    if header("authorization") != format!("Bearer {expected}") {
         return error(401, "Bad credentials");
     }
     if header("x-github-api-version") != "2022-11-28"
@@ -412,12 +419,22 @@ fn route(
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let base = format!("http://{}", header("host"));
+    if repos {
+        return route_comments(
+            state,
+            method,
+            &parts,
+            &query,
+            body,
+            &format!("{base}{path}"),
+        );
+    }
     let org_ok =
         parts.len() >= 2 && parts[0] == "orgs" && parts[1].eq_ignore_ascii_case(&state.org);
     if !org_ok {
         return error(404, "Not Found");
     }
-    let base = format!("http://{}", header("host"));
     match (method.as_str(), &parts[2..]) {
         ("GET", ["copilot", "billing"]) => {
             let active = state.active_seats().len();
@@ -505,6 +522,57 @@ fn route(
             }
             None => error(404, "Not Found"),
         },
+        _ => error(404, "Not Found"),
+    }
+}
+
+/// Issue comments: list (paged), create, edit.
+fn route_comments(
+    state: &mut State,
+    method: &Method,
+    parts: &[&str],
+    query: &BTreeMap<String, String>,
+    body: &Value,
+    url: &str,
+) -> Response {
+    let text = body
+        .get("body")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    match (method.as_str(), parts) {
+        ("GET", ["repos", owner, repo, "issues", number, "comments"]) => {
+            let key = format!("{owner}/{repo}#{number}");
+            let items: Vec<Value> = state
+                .comments
+                .get(&key)
+                .map(|list| list.iter().map(|(id, body)| json!({"id": id, "body": body, "user": {"login": "someone"}})).collect())
+                .unwrap_or_default();
+            let (page, link) = paginate(&items, query, url);
+            let mut response = json_response(200, Value::Array(page));
+            add_link(&mut response, link);
+            response
+        }
+        ("POST", ["repos", owner, repo, "issues", number, "comments"]) => {
+            let id = 1000 + state.comments.values().map(Vec::len).sum::<usize>() as u64;
+            let key = format!("{owner}/{repo}#{number}");
+            state
+                .comments
+                .entry(key)
+                .or_default()
+                .push((id, text.clone()));
+            json_response(201, json!({"id": id, "body": text}))
+        }
+        ("PATCH", ["repos", _, _, "issues", "comments", id]) => {
+            let id: u64 = id.parse().unwrap_or(0);
+            for list in state.comments.values_mut() {
+                if let Some(comment) = list.iter_mut().find(|(c, _)| *c == id) {
+                    comment.1 = text.clone();
+                    return json_response(200, json!({"id": id, "body": text}));
+                }
+            }
+            error(404, "Not Found")
+        }
         _ => error(404, "Not Found"),
     }
 }

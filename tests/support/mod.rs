@@ -3,7 +3,7 @@
 pub mod fake_github;
 
 use assert_cmd::Command;
-pub use fake_github::{FakeGitHub, Fault, FaultAnswer, State, TOKEN};
+pub use fake_github::{FakeGitHub, Fault, FaultAnswer, State, TOKEN, WORKFLOW_TOKEN};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
@@ -54,14 +54,20 @@ pub fn repo_path(relative: &str) -> PathBuf {
 /// Standard output; every test that reads it also checks that the token is not in it.
 pub fn stdout(output: &std::process::Output) -> String {
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(!text.contains(TOKEN), "the token leaked to stdout");
+    assert!(
+        !text.contains(TOKEN) && !text.contains(WORKFLOW_TOKEN),
+        "a token leaked to stdout"
+    );
     text
 }
 
 /// Standard error; every test that reads it also checks that the token is not in it.
 pub fn stderr(output: &std::process::Output) -> String {
     let text = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!text.contains(TOKEN), "the token leaked to stderr");
+    assert!(
+        !text.contains(TOKEN) && !text.contains(WORKFLOW_TOKEN),
+        "a token leaked to stderr"
+    );
     text
 }
 

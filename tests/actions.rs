@@ -1,0 +1,217 @@
+//! GitHub Actions: the sticky plan comment, the job summary and annotations.
+
+use crate::support::{
+    FakeGitHub, State, WORKFLOW_TOKEN, Workspace, assert_fails_with, stderr, stdout,
+};
+
+const MARKER: &str = "<!-- copilot-seats:plan -->";
+const FILE: &str = "org: acme\nusers: [alice, bob]\n";
+
+fn org() -> State {
+    let mut state = State::new("acme");
+    state.with_direct_seats(&["alice", "mallory"]);
+    state.add_members(&["bob"]);
+    // 120 older comments: the sticky one must be searched across pages.
+    let others = (0..120)
+        .map(|i| (i as u64 + 1, format!("comment {i}")))
+        .collect();
+    state.comments.insert("acme/seats#7".into(), others);
+    state
+}
+
+/// `plan --comment` in a pull_request workflow of acme/seats#7.
+fn comment(ws: &Workspace, fake: &FakeGitHub) -> std::process::Output {
+    ws.write(
+        "event.json",
+        r#"{"action": "synchronize", "number": 7, "pull_request": {"number": 7}}"#,
+    );
+    ws.cmd(&fake.url)
+        .env("GITHUB_TOKEN", WORKFLOW_TOKEN)
+        .env("GITHUB_REPOSITORY", "acme/seats")
+        .env("GITHUB_EVENT_PATH", ws.path("event.json"))
+        .args(["plan", "--comment"])
+        .output()
+        .expect("run")
+}
+
+fn sticky(fake: &FakeGitHub) -> Vec<String> {
+    fake.state().comments["acme/seats#7"]
+        .iter()
+        .filter(|(_, body)| body.contains(MARKER))
+        .map(|(_, body)| body.clone())
+        .collect()
+}
+
+#[test]
+fn one_sticky_comment_always_shows_the_current_plan() {
+    let fake = FakeGitHub::start(org());
+    let ws = Workspace::new(FILE);
+    let first = comment(&ws, &fake);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("Plan comment on #7: created comment"),
+        "{}",
+        stderr(&first)
+    );
+    let bodies = sticky(&fake);
+    assert_eq!(bodies.len(), 1);
+    assert!(
+        bodies[0].contains("- `bob`: declared") && bodies[0].contains("- `mallory`: not declared"),
+        "{}",
+        bodies[0]
+    );
+
+    // A new push: the same comment is edited.
+    ws.write(
+        "copilot-seats.yaml",
+        "org: acme\nusers: [alice, bob, mallory]\n",
+    );
+    let second = comment(&ws, &fake);
+    assert!(
+        stderr(&second).contains("updated comment"),
+        "{}",
+        stderr(&second)
+    );
+    let bodies = sticky(&fake);
+    assert_eq!(bodies.len(), 1);
+    assert!(!bodies[0].contains("`mallory`: not declared"));
+
+    // After apply, no changes: said in the same comment.
+    let apply = ws
+        .cmd(&fake.url)
+        .args(["apply", "--yes"])
+        .output()
+        .expect("run");
+    assert!(apply.status.success(), "{}", stderr(&apply));
+    comment(&ws, &fake);
+    let bodies = sticky(&fake);
+    assert_eq!(bodies.len(), 1);
+    assert!(
+        bodies[0].contains("**No changes.** The 3 active seats of `acme` match the file."),
+        "{}",
+        bodies[0]
+    );
+
+    // A broken file: the comment says the plan failed, instead of showing an old plan.
+    ws.write("copilot-seats.yaml", "org: acme\nusers: [bad_login]\n");
+    let broken = comment(&ws, &fake);
+    assert_eq!(broken.status.code(), Some(1));
+    let bodies = sticky(&fake);
+    assert_eq!(bodies.len(), 1);
+    assert!(
+        bodies[0].contains("## Copilot seats plan failed")
+            && bodies[0].contains("`bad_login` is not a valid login"),
+        "{}",
+        bodies[0]
+    );
+    assert_eq!(
+        fake.state().comments["acme/seats#7"].len(),
+        121,
+        "one comment added in all"
+    );
+}
+
+#[test]
+fn comment_needs_the_workflow_context() {
+    let fake = FakeGitHub::start(org());
+    let ws = Workspace::new(FILE);
+    let output = ws
+        .cmd(&fake.url)
+        .args(["plan", "--comment"])
+        .output()
+        .expect("run");
+    assert_fails_with(&output, "--comment needs GITHUB_REPOSITORY (owner/name)");
+    assert!(
+        stdout(&output).contains("+ user bob"),
+        "the plan is printed first"
+    );
+}
+
+#[test]
+fn job_summary_and_annotations_in_actions() {
+    let fake = FakeGitHub::start(org());
+    let ws =
+        Workspace::new("org: acme\nusers:\n  - alice\n  - login: bob\n    expires: 2026-12-01\n");
+    let summary = ws.path("summary.md");
+    let output = ws
+        .cmd(&fake.url)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .arg("plan")
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let written = std::fs::read_to_string(&summary).expect("summary");
+    assert!(
+        written.starts_with(MARKER) && written.contains("### Users added (1)"),
+        "{written}"
+    );
+    assert!(
+        stderr(&output).contains("::warning::user `bob` expires on 2026-12-01 (in 6 day(s))"),
+        "{}",
+        stderr(&output)
+    );
+
+    ws.write("copilot-seats.yaml", "org: acme\nusers:\n  - bad_login\n");
+    let output = ws
+        .cmd(&fake.url)
+        .env("GITHUB_ACTIONS", "true")
+        .arg("validate")
+        .output()
+        .expect("run");
+    assert_fails_with(
+        &output,
+        "::error file=copilot-seats.yaml,line=3,col=5::`bad_login` is not a valid login",
+    );
+}
+
+#[test]
+fn apply_appends_its_report_to_the_job_summary() {
+    let fake = FakeGitHub::start(org());
+    let ws = Workspace::new(FILE);
+    let summary = ws.path("summary.md");
+    let output = ws
+        .cmd(&fake.url)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["apply", "--yes"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let written = std::fs::read_to_string(&summary).expect("summary");
+    assert!(
+        written.contains("## copilot-seats apply: done\n\n2 of 2 name(s) in effect."),
+        "{written}"
+    );
+}
+
+#[test]
+fn markdown_stays_under_the_comment_limit_for_huge_plans() {
+    let mut state = State::new("acme");
+    let logins: Vec<String> = (0..6000)
+        .map(|i| format!("user-with-a-long-login-{i:05}"))
+        .collect();
+    state.with_direct_seats(&logins.iter().map(String::as_str).collect::<Vec<_>>());
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new("org: acme\nusers: [user-with-a-long-login-00000]\n");
+    let output = ws
+        .cmd(&fake.url)
+        .args(["plan", "--format", "markdown"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let markdown = stdout(&output);
+    assert!(
+        markdown.chars().count() <= 65_000,
+        "{} chars",
+        markdown.chars().count()
+    );
+    assert!(
+        markdown.contains("<details><summary><b>Users removed (5999)</b></summary>"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("Lists were shortened to fit GitHub's comment limit"));
+    assert!(
+        markdown.contains("> [!CAUTION]\n> **Blocked:** 5999 seats would be removed"),
+        "the guard is shown"
+    );
+}
