@@ -50,6 +50,10 @@ pub struct GlobalArgs {
     /// The longest total wait for GitHub's rate limits in one request, in seconds
     #[arg(long, global = true, default_value_t = 900, value_name = "SECONDS")]
     pub max_rate_limit_wait: u64,
+    /// Secondary-rate-limit points spent at most per minute (GET 1, write 5; GitHub allows 900)
+    #[arg(long, global = true, default_value_t = 800, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(5..=900))]
+    pub points_per_minute: u32,
     /// Pause between two writes, in milliseconds (GitHub asks for at least 1000)
     #[arg(long, global = true, default_value_t = 1000, value_name = "N")]
     pub write_interval_ms: u64,

@@ -68,6 +68,7 @@ impl Context<'_> {
             api_url: self.global.api_url.clone(),
             request_timeout: Duration::from_secs(self.global.request_timeout),
             max_rate_limit_wait: Duration::from_secs(self.global.max_rate_limit_wait),
+            points_per_minute: self.global.points_per_minute,
             verbose: self.global.verbose,
         };
         Ok(Client::new(&config, token)?)

@@ -1,6 +1,7 @@
 //! The HTTP client: authentication, GitHub's required headers, timeouts, retries of reads.
 //! Writes are never retried here: the caller re-reads the seats instead (SPEC 8).
 
+use crate::github::budget::PointsBudget;
 use crate::github::error::{GitHubError, body_excerpt, hint_for};
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode};
@@ -64,6 +65,8 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     /// The longest total wait for rate limits in one request before giving up.
     pub max_rate_limit_wait: Duration,
+    /// Secondary-limit points spent at most in any minute (GET 1, write 5).
+    pub points_per_minute: u32,
     pub verbose: bool,
 }
 
@@ -100,6 +103,7 @@ pub struct Client {
     base: String,
     token: Token,
     max_rate_limit_wait: Duration,
+    budget: PointsBudget,
     verbose: bool,
 }
 
@@ -129,6 +133,7 @@ impl Client {
             base: config.api_url.trim_end_matches('/').to_string(),
             token,
             max_rate_limit_wait: config.max_rate_limit_wait,
+            budget: PointsBudget::new(config.points_per_minute),
             verbose: config.verbose,
         })
     }
@@ -244,6 +249,14 @@ impl Client {
     ) -> Result<Answer, GitHubError> {
         let url = self.url(path_or_url)?;
         let display = self.display_path(path_or_url);
+        let points = if method == Method::GET { 1 } else { 5 };
+        let paced = self.budget.spend(points).await;
+        if paced >= Duration::from_millis(100) {
+            self.log(format_args!(
+                "{method} {display}: paced {} ms to stay within the secondary rate limit",
+                paced.as_millis()
+            ));
+        }
         let mut request = self
             .http
             .request(method.clone(), &url)
@@ -392,6 +405,7 @@ mod tests {
             api_url: "http://127.0.0.1:9".into(),
             request_timeout: Duration::from_secs(1),
             max_rate_limit_wait: Duration::from_secs(1),
+            points_per_minute: 800,
             verbose: true,
         };
         let client = Client::new(&config, token).expect("client");
