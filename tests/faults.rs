@@ -86,7 +86,7 @@ fn a_lasting_5xx_is_reported_with_the_status_and_the_body() {
     let output = ws.cmd(&fake.url).arg("plan").output().expect("run");
     assert_fails_with(
         &output,
-        "cannot list the Copilot seats of `acme`: GET /orgs/acme/copilot/billing/seats?per_page=100: GitHub answered 503: <html><body>Service Unavailable</body></html>",
+        "cannot list the Copilot seats of `acme`: GET /orgs/acme/copilot/billing/seats?per_page=100&page=1: GitHub answered 503: <html><body>Service Unavailable</body></html>",
     );
     assert_eq!(count(&fake, "GET", SEATS), 4, "a bounded number of tries");
 }

@@ -51,7 +51,7 @@ pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
                     path.display()
                 );
             }
-            let (live, _) = fetch_live(&client, org).await?;
+            let (live, _) = fetch_live(ctx, &client, org).await?;
             if live.digest() != saved.meta.live_state_digest {
                 bail!(
                     "stale plan: the seats of `{org}` changed since the plan was made: run plan again"

@@ -4,7 +4,6 @@ use crate::cli::ExportArgs;
 use crate::commands::plan::read_snapshot;
 use crate::commands::{Context, EXIT_OK, today};
 use crate::config::is_valid_login;
-use crate::github::seats::fetch_live_state;
 use crate::render;
 use anyhow::{Context as _, bail};
 
@@ -16,7 +15,7 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
         Some(path) => read_snapshot(path)?,
         None => {
             let client = ctx.client()?;
-            fetch_live_state(&client, &args.org)
+            ctx.fetch_seats(&client, &args.org)
                 .await
                 .with_context(|| format!("cannot list the Copilot seats of `{}`", args.org))?
         }

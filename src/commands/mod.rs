@@ -10,8 +10,11 @@ pub mod validate;
 use crate::actions;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::{self, FileErrors, LoadedFile};
-use crate::github::{Client, ClientConfig, Token};
+use crate::github::seats::fetch_live_state;
+use crate::github::{Client, ClientConfig, GitHubError, Token};
+use crate::model::LiveState;
 use anyhow::bail;
+use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Duration;
 use time::macros::format_description;
@@ -84,6 +87,33 @@ impl Context<'_> {
                     && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             }
         }
+    }
+
+    /// All seats of `org`, `--max-concurrency` pages at a time, with a progress bar on a
+    /// terminal when there are many pages.
+    pub async fn fetch_seats(&self, client: &Client, org: &str) -> Result<LiveState, GitHubError> {
+        let bar = if self.global.quiet || !std::io::stderr().is_terminal() {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::new(0)
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} pages, {eta} left")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message(format!("Reading the seats of {org}"));
+        let progress = |done: usize, pages: usize| {
+            // A bar is worth showing only for long reads.
+            if pages >= 20 {
+                bar.set_length(pages as u64);
+                bar.set_position(done as u64);
+            }
+        };
+        let concurrency = usize::try_from(self.global.max_concurrency).unwrap_or(8);
+        let live = fetch_live_state(client, org, concurrency, &progress).await;
+        bar.finish_and_clear();
+        live
     }
 
     /// Progress for people; silent with `-q`.

@@ -5,7 +5,7 @@ use crate::actions;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::commands::{Context, EXIT_CHANGES, EXIT_OK, Reported, now_rfc3339, today};
 use crate::config::LoadedFile;
-use crate::github::seats::{self, Billing, fetch_billing, fetch_live_state, fetch_team, is_member};
+use crate::github::seats::{self, Billing, fetch_billing, fetch_team, is_member};
 use crate::github::{Client, Token, comments};
 use crate::model::{DesiredState, LiveState};
 use crate::plan::{self, FORMAT_VERSION, Lookups, Plan, PlanErrors, PlanMeta};
@@ -184,7 +184,7 @@ pub async fn fetch_for_plan(
     today: Date,
 ) -> anyhow::Result<(LiveState, Lookups)> {
     let org = desired.org.as_str();
-    let (live, billing) = fetch_live(client, org).await?;
+    let (live, billing) = fetch_live(ctx, client, org).await?;
     let needed = plan::lookups_needed(desired, &live, today);
     let concurrency = usize::try_from(ctx.global.max_concurrency).unwrap_or(8);
     let membership: BTreeMap<_, _> = stream::iter(needed.users)
@@ -213,11 +213,16 @@ pub async fn fetch_for_plan(
     Ok((live, lookups))
 }
 
-/// The billing preflight (seat changes need `assign_selected`), then all seat pages.
-pub async fn fetch_live(client: &Client, org: &str) -> anyhow::Result<(LiveState, Billing)> {
-    let billing = fetch_billing(client, org)
-        .await
-        .with_context(|| format!("cannot read the Copilot billing settings of `{org}`"))?;
+/// The billing preflight (seat changes need `assign_selected`) and all seat pages, read
+/// at the same time.
+pub async fn fetch_live(
+    ctx: &Context<'_>,
+    client: &Client,
+    org: &str,
+) -> anyhow::Result<(LiveState, Billing)> {
+    let (billing, live) = tokio::join!(fetch_billing(client, org), ctx.fetch_seats(client, org));
+    let billing =
+        billing.with_context(|| format!("cannot read the Copilot billing settings of `{org}`"))?;
     let setting = billing
         .seat_management_setting
         .as_deref()
@@ -227,9 +232,7 @@ pub async fn fetch_live(client: &Client, org: &str) -> anyhow::Result<(LiveState
             "`{org}` assigns Copilot seats with `{setting}`, and GitHub accepts seat changes only with `assign_selected`: in the org's settings, under Copilot > Access, choose \"Selected members\""
         );
     }
-    let live = fetch_live_state(client, org)
-        .await
-        .with_context(|| format!("cannot list the Copilot seats of `{org}`"))?;
+    let live = live.with_context(|| format!("cannot list the Copilot seats of `{org}`"))?;
     Ok((live, billing))
 }
 

@@ -6,6 +6,7 @@ use crate::github::client::{Answer, Client};
 use crate::github::error::GitHubError;
 use crate::model::{LiveState, Login, Seat, SeatSource, TeamSlug};
 use crate::plan::TeamInfo;
+use futures::{StreamExt, stream};
 use serde::Deserialize;
 use std::collections::HashSet;
 
@@ -76,17 +77,11 @@ impl RawSeat {
 
 /// Builds the live state from decoded pages.
 pub fn live_state_from_pages(pages: impl IntoIterator<Item = SeatPage>) -> LiveState {
-    let mut without_assignee = 0;
-    let mut seats = Vec::new();
+    let mut collected = Collected::default();
     for page in pages {
-        for raw in page.seats {
-            match raw.into_seat() {
-                Some(seat) => seats.push(seat),
-                None => without_assignee += 1,
-            }
-        }
+        collected.add(page);
     }
-    LiveState::from_seats(seats, without_assignee)
+    collected.finish()
 }
 
 /// Reads an offline snapshot: one seat-list answer, or an array of them (pages).
@@ -105,23 +100,45 @@ pub fn live_state_from_snapshot(json: &str) -> Result<LiveState, serde_json::Err
 
 /// How many times the seat list is read when it changes while being read.
 const LIST_TRIES: usize = 3;
+/// The most GitHub serves in one page.
+const PER_PAGE: u64 = 100;
 
-/// All seats of `org`, following `Link: rel="next"` from `per_page=100`. Pages are offsets,
-/// so a seat added or removed while they are read shifts the rest: when `total_seats`
-/// differs between pages, the list is read again.
-pub async fn fetch_live_state(client: &Client, org: &str) -> Result<LiveState, GitHubError> {
-    for attempt in 1..=LIST_TRIES {
-        let mut pages = Vec::new();
-        let mut visited = HashSet::new();
-        let mut next = Some(format!("/orgs/{org}/copilot/billing/seats?per_page=100"));
-        while let Some(url) = next {
-            let (page, answer): (SeatPage, _) = client.get_json(&url).await?;
-            next = follow(&answer, &mut visited, &url)?;
-            pages.push(page);
+/// Seats as pages arrive, in any order: raw pages are not kept.
+#[derive(Default)]
+struct Collected {
+    seats: Vec<Seat>,
+    without_assignee: usize,
+}
+
+impl Collected {
+    fn add(&mut self, page: SeatPage) {
+        for raw in page.seats {
+            match raw.into_seat() {
+                Some(seat) => self.seats.push(seat),
+                None => self.without_assignee += 1,
+            }
         }
-        let totals: HashSet<Option<u64>> = pages.iter().map(|p| p.total_seats).collect();
-        if totals.len() <= 1 {
-            return Ok(live_state_from_pages(pages));
+    }
+
+    fn finish(self) -> LiveState {
+        LiveState::from_seats(self.seats, self.without_assignee)
+    }
+}
+
+/// All seats of `org`, `per_page=100`. Page 1 gives `total_seats`, so the other pages are
+/// read `concurrency` at a time; without it, `Link: rel="next"` is followed. Pages are
+/// offsets, so a seat added or removed while they are read shifts the rest: when
+/// `total_seats` differs between pages, the list is read again. `progress` hears
+/// (pages read, pages in all).
+pub async fn fetch_live_state(
+    client: &Client,
+    org: &str,
+    concurrency: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<LiveState, GitHubError> {
+    for attempt in 1..=LIST_TRIES {
+        if let Some(live) = read_seat_list(client, org, concurrency.max(1), progress).await? {
+            return Ok(live);
         }
         client.log(format_args!(
             "the seat list changed while it was read (try {attempt} of {LIST_TRIES}): reading it again"
@@ -130,6 +147,55 @@ pub async fn fetch_live_state(client: &Client, org: &str) -> Result<LiveState, G
     Err(GitHubError::Refused(format!(
         "the seat list of `{org}` changed while it was read, {LIST_TRIES} times in a row: run again when seat changes have settled"
     )))
+}
+
+/// One reading of the list, or `None` when it changed meanwhile.
+async fn read_seat_list(
+    client: &Client,
+    org: &str,
+    concurrency: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Option<LiveState>, GitHubError> {
+    let base = format!("/orgs/{org}/copilot/billing/seats?per_page={PER_PAGE}");
+    let (first, answer): (SeatPage, _) = client.get_json(&format!("{base}&page=1")).await?;
+    let total = first.total_seats;
+    let mut collected = Collected::default();
+    collected.add(first);
+    let Some(next) = answer.next_link() else {
+        return Ok(Some(collected.finish()));
+    };
+    let Some(total) = total else {
+        // No count to plan the pages with: follow the links one by one.
+        let mut visited = HashSet::new();
+        let mut next = Some(next);
+        while let Some(url) = next {
+            let (page, answer): (SeatPage, _) = client.get_json(&url).await?;
+            next = follow(&answer, &mut visited, &url)?;
+            collected.add(page);
+        }
+        return Ok(Some(collected.finish()));
+    };
+    let pages = usize::try_from(total.div_ceil(PER_PAGE).max(1)).unwrap_or(usize::MAX);
+    progress(1, pages);
+    let base = &base;
+    let mut fetches = stream::iter(2..=pages)
+        .map(|page| async move {
+            let (seats, answer): (SeatPage, _) =
+                client.get_json(&format!("{base}&page={page}")).await?;
+            Ok::<_, GitHubError>((page, seats, answer.next_link().is_some()))
+        })
+        .buffer_unordered(concurrency);
+    let mut done = 1;
+    let mut changed = false;
+    while let Some(result) = fetches.next().await {
+        let (page, seats, has_next) = result?;
+        // Another count, or more pages than it implies: the list moved under us.
+        changed |= seats.total_seats != Some(total) || (page == pages && has_next);
+        collected.add(seats);
+        done += 1;
+        progress(done, pages);
+    }
+    Ok((!changed).then(|| collected.finish()))
 }
 
 /// The next page's URL; a `Link` that points back to a page already read is an error, not

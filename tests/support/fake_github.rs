@@ -31,11 +31,11 @@ pub struct Logged {
     pub body: Value,
 }
 
-/// A fault injected into the next `times` requests matching `method` and a path prefix.
+/// A fault injected into the next `times` requests with this `method` and `path` (no query).
 #[derive(Clone, Debug)]
 pub struct Fault {
     pub method: &'static str,
-    pub path_prefix: String,
+    pub path: String,
     pub times: usize,
     /// Wait this long before answering (past the client's timeout, say).
     pub delay_ms: u64,
@@ -60,10 +60,10 @@ pub enum FaultAnswer {
 }
 
 impl Fault {
-    pub fn new(method: &'static str, path_prefix: &str, answer: FaultAnswer) -> Fault {
+    pub fn new(method: &'static str, path: &str, answer: FaultAnswer) -> Fault {
         Fault {
             method,
-            path_prefix: path_prefix.to_string(),
+            path: path.to_string(),
             times: 1,
             delay_ms: 0,
             mutate: None,
@@ -72,10 +72,10 @@ impl Fault {
         }
     }
 
-    pub fn status(method: &'static str, path_prefix: &str, status: u16, body: &str) -> Fault {
+    pub fn status(method: &'static str, path: &str, status: u16, body: &str) -> Fault {
         Fault::new(
             method,
-            path_prefix,
+            path,
             FaultAnswer::Status {
                 status,
                 body: body.to_string(),
@@ -130,6 +130,16 @@ pub struct State {
     pub faults: Vec<Fault>,
     /// Pull-request comments by `owner/name#number`: (id, body).
     pub comments: BTreeMap<String, Vec<(u64, String)>>,
+    /// Every answer waits this long (network and GitHub's own time).
+    pub latency_ms: u64,
+    /// Extra wait for some pages of the seat list, to shuffle their arrival.
+    pub page_delays_ms: BTreeMap<usize, u64>,
+    /// GitHub's secondary limit, in points per minute (GET 1, write 5); `None`: unlimited.
+    pub points_per_minute: Option<u32>,
+    /// Points spent in the last minute.
+    pub points: std::collections::VecDeque<(std::time::Instant, u32)>,
+    /// How many secondary-limit answers the fake gave.
+    pub secondary_limit_answers: usize,
 }
 
 impl State {
@@ -147,6 +157,11 @@ impl State {
             requests: Vec::new(),
             faults: Vec::new(),
             comments: BTreeMap::new(),
+            latency_ms: 0,
+            page_delays_ms: BTreeMap::new(),
+            points_per_minute: None,
+            points: std::collections::VecDeque::new(),
+            secondary_limit_answers: 0,
         }
     }
 
@@ -303,6 +318,29 @@ async fn handle(
     body: Bytes,
 ) -> Response {
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let delay = {
+        let state = state.lock().unwrap_or_else(|e| e.into_inner());
+        let page: usize = uri
+            .query()
+            .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("page=")))
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1);
+        let page_delay = if uri.path().ends_with("/copilot/billing/seats") {
+            state.page_delays_ms.get(&page).copied().unwrap_or(0)
+        } else {
+            0
+        };
+        state.latency_ms + page_delay
+    };
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
+    if let Some(limited) = secondary_limit(
+        &mut state.lock().unwrap_or_else(|e| e.into_inner()),
+        &method,
+    ) {
+        return limited;
+    }
     let fault = {
         let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
         state.requests.push(Logged {
@@ -314,7 +352,7 @@ async fn handle(
         let index = state
             .faults
             .iter()
-            .position(|f| f.method == method.as_str() && path.starts_with(&f.path_prefix));
+            .position(|f| f.method == method.as_str() && path == f.path);
         index.map(|index| {
             let fault = state.faults[index].clone();
             state.faults[index].times = state.faults[index].times.saturating_sub(1);
@@ -378,6 +416,34 @@ async fn handle(
                 .unwrap_or_else(|_| error(500, "cannot build the response"))
         }
     }
+}
+
+/// GitHub's secondary limit: more than `points_per_minute` points in a minute draws a 403.
+fn secondary_limit(state: &mut State, method: &Method) -> Option<Response> {
+    let limit = state.points_per_minute?;
+    let now = std::time::Instant::now();
+    while state
+        .points
+        .front()
+        .is_some_and(|(at, _)| now.duration_since(*at) >= std::time::Duration::from_secs(60))
+    {
+        state.points.pop_front();
+    }
+    let cost = if method == Method::GET { 1 } else { 5 };
+    let spent: u32 = state.points.iter().map(|(_, p)| p).sum();
+    if spent + cost > limit {
+        state.secondary_limit_answers += 1;
+        let mut response = error(
+            403,
+            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+        );
+        response
+            .headers_mut()
+            .insert("retry-after", HeaderValue::from_static("60"));
+        return Some(response);
+    }
+    state.points.push_back((now, cost));
+    None
 }
 
 /// Answers one request as GitHub would.
