@@ -9,6 +9,7 @@ mod docs;
 mod fake;
 mod faults;
 mod fixtures;
+mod pages;
 mod plan;
 mod properties;
 mod schema;

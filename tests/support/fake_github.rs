@@ -9,7 +9,7 @@ use axum::extract::State as AxumState;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub const TOKEN: &str = "ghp_FAKE0123456789secretTOKENvalue";
@@ -140,6 +140,9 @@ pub struct State {
     pub points: std::collections::VecDeque<(std::time::Instant, u32)>,
     /// How many secondary-limit answers the fake gave.
     pub secondary_limit_answers: usize,
+    /// The seat list, built once and dropped on every change, so that pages of a large
+    /// org are cheap to serve.
+    seat_cache: Option<Arc<Vec<Value>>>,
 }
 
 impl State {
@@ -162,6 +165,7 @@ impl State {
             points_per_minute: None,
             points: std::collections::VecDeque::new(),
             secondary_limit_answers: 0,
+            seat_cache: None,
         }
     }
 
@@ -212,18 +216,30 @@ impl State {
         self.selected_users.contains(&login.to_lowercase()) || self.seat_team(login).is_some()
     }
 
+    /// Lowercased login -> the first selected team (by slug) that gives it a seat.
+    fn team_seats(&self) -> HashMap<String, &String> {
+        let mut seats = HashMap::new();
+        for slug in &self.selected_teams {
+            for member in &self.teams[slug].members {
+                seats.entry(member.to_lowercase()).or_insert(slug);
+            }
+        }
+        seats
+    }
+
     /// Active seats: login -> `None` for direct, or the team slug.
     pub fn active_seats(&self) -> BTreeMap<String, Option<String>> {
+        let teams = self.team_seats();
         self.members
             .iter()
-            .filter(|m| self.is_active(m))
-            .map(|m| {
-                let team = if self.selected_users.contains(&m.to_lowercase()) {
+            .filter_map(|m| {
+                let key = m.to_lowercase();
+                let team = if self.selected_users.contains(&key) {
                     None
                 } else {
-                    self.seat_team(m).cloned()
+                    Some(teams.get(&key)?.to_string())
                 };
-                (m.to_lowercase(), team)
+                Some((key, team))
             })
             .collect()
     }
@@ -233,17 +249,18 @@ impl State {
     }
 
     /// The seat list as GitHub sends it: active and pending seats, then seats without assignee.
-    fn seat_list(&self) -> Vec<Value> {
+    fn seat_list(&mut self) -> Arc<Vec<Value>> {
+        if let Some(cached) = &self.seat_cache {
+            return cached.clone();
+        }
+        let teams = self.team_seats();
         let mut seats = Vec::new();
         for login in &self.members {
             let key = login.to_lowercase();
-            let (pending, team) = if self.is_active(login) {
-                let team = if self.selected_users.contains(&key) {
-                    None
-                } else {
-                    self.seat_team(login)
-                };
-                (None, team)
+            let (pending, team) = if self.selected_users.contains(&key) {
+                (None, None)
+            } else if let Some(slug) = teams.get(&key) {
+                (None, Some(*slug))
             } else if let Some(date) = self.pending.get(&key) {
                 (Some(date.clone()), None)
             } else {
@@ -273,6 +290,8 @@ impl State {
         for _ in 0..self.seats_without_assignee {
             seats.push(json!({"created_at": "2025-01-01T00:00:00Z", "pending_cancellation_date": null, "assignee": null}));
         }
+        let seats = Arc::new(seats);
+        self.seat_cache = Some(seats.clone());
         seats
     }
 }
@@ -303,8 +322,11 @@ impl FakeGitHub {
         FakeGitHub { url, state }
     }
 
+    /// The state, to read or change; a change is seen by the next request.
     pub fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.seat_cache = None;
+        state
     }
 }
 
@@ -375,6 +397,7 @@ async fn handle(
         let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(mutate) = fault.mutate {
             mutate(&mut state);
+            state.seat_cache = None;
         }
         let normal = matches!(fault.answer, FaultAnswer::Normal);
         (normal || fault.after_applying).then(|| route(&mut state, &method, &uri, &headers, &body))
@@ -454,6 +477,9 @@ fn route(
     headers: &HeaderMap,
     body: &Value,
 ) -> Response {
+    if method != Method::GET {
+        state.seat_cache = None;
+    }
     let path = uri.path().to_string();
     let header = |name: &str| {
         headers
@@ -503,8 +529,13 @@ fn route(
     }
     match (method.as_str(), &parts[2..]) {
         ("GET", ["copilot", "billing"]) => {
-            let active = state.active_seats().len();
-            let pending = state.pending.keys().filter(|l| !state.is_active(l)).count();
+            let active_seats = state.active_seats();
+            let active = active_seats.len();
+            let pending = state
+                .pending
+                .keys()
+                .filter(|l| !active_seats.contains_key(*l))
+                .count();
             json_response(
                 200,
                 json!({
