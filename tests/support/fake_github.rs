@@ -170,8 +170,10 @@ impl State {
     }
 
     pub fn add_members(&mut self, logins: &[&str]) {
+        let mut known: std::collections::HashSet<String> =
+            self.members.iter().map(|m| m.to_lowercase()).collect();
         for login in logins {
-            if self.member(login).is_none() {
+            if known.insert(login.to_lowercase()) {
                 self.members.push((*login).to_string());
             }
         }
