@@ -54,6 +54,11 @@ struct Row {
 }
 
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some(LAUNCHER) {
+        return launcher();
+    }
+    // Started first, while this process is small: see `Launcher`.
+    let mut launcher = Launcher::start();
     let options = match options() {
         Ok(options) => options,
         Err(message) => {
@@ -67,8 +72,8 @@ fn main() {
         eprintln!("{seats} seats: parallel, sequential, planner ...");
         let file = dir.path().join(format!("seats-{seats}.yaml"));
         std::fs::write(&file, desired_file(seats)).expect("write the file");
-        let parallel = run_plan(&file, seats, options.latency_ms, CONCURRENCY);
-        let sequential = run_plan(&file, seats, options.latency_ms, 1);
+        let parallel = run_plan(&mut launcher, &file, seats, options.latency_ms, CONCURRENCY);
+        let sequential = run_plan(&mut launcher, &file, seats, options.latency_ms, 1);
         rows.push(Row {
             seats,
             minimum: 1 + seats.div_ceil(PER_PAGE) + CHANGES,
@@ -77,6 +82,7 @@ fn main() {
             planning: planning_time(seats),
         });
     }
+    launcher.finish();
     print_table(&rows, &options);
     let sound = rows.iter().all(|row| {
         [&row.parallel, &row.sequential]
@@ -165,30 +171,31 @@ fn desired_file(seats: usize) -> String {
 }
 
 /// Runs `plan` as a child against a fresh fake; its wall time and peak RSS.
-fn run_plan(file: &std::path::Path, seats: usize, latency_ms: u64, concurrency: u64) -> Run {
+fn run_plan(
+    launcher: &mut Launcher,
+    file: &std::path::Path,
+    seats: usize,
+    latency_ms: u64,
+    concurrency: u64,
+) -> Run {
     let fake = FakeGitHub::start(org(seats, latency_ms));
     let out = file.with_extension(format!("plan-{concurrency}.json"));
     let errors = file.with_extension(format!("stderr-{concurrency}.txt"));
-    let started = Instant::now();
-    // Reaped by `wait_with_rusage`, which `Child::wait` cannot replace: it returns no rusage.
-    #[allow(clippy::zombie_processes)]
-    let child = Command::new(env!("CARGO_BIN_EXE_copilot-seats"))
-        .env_clear()
-        .env("COPILOT_SEATS_TOKEN", TOKEN)
-        .arg("--api-url")
-        .arg(&fake.url)
-        .arg("--max-concurrency")
-        .arg(concurrency.to_string())
-        .arg("-f")
-        .arg(file)
-        .args(["-q", "plan", "--format", "json", "--out"])
-        .arg(&out)
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&errors).expect("stderr file"))
-        .spawn()
-        .expect("run copilot-seats");
-    let (code, peak_rss_kb) = wait_with_rusage(child.id());
-    let wall = started.elapsed();
+    let args = [
+        "--api-url".to_string(),
+        fake.url.clone(),
+        "--max-concurrency".into(),
+        concurrency.to_string(),
+        "-f".into(),
+        file.display().to_string(),
+        "-q".into(),
+        "plan".into(),
+        "--format".into(),
+        "json".into(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    let (code, peak_rss_kb, wall) = launcher.run(&errors.display().to_string(), &args);
     if code != Some(0) {
         let errors = std::fs::read_to_string(&errors).unwrap_or_default();
         eprintln!("plan failed ({code:?}) for {seats} seats:\n{errors}");
@@ -200,6 +207,85 @@ fn run_plan(file: &std::path::Path, seats: usize, latency_ms: u64, concurrency: 
         peak_rss_kb,
         requests: state.requests.len(),
         secondary_limit_answers: state.secondary_limit_answers,
+    }
+}
+
+const LAUNCHER: &str = "--launcher";
+
+/// Runs the children. A child's peak RSS as Linux counts it starts from the RSS of the
+/// process that spawned it (the memory it shared before `exec`), and this process grows
+/// large serving big fake orgs; so a small copy of it, started before, spawns them.
+struct Launcher {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Launcher {
+    fn start() -> Launcher {
+        let exe = std::env::current_exe().expect("the bench's own path");
+        let mut child = Command::new(exe)
+            .arg(LAUNCHER)
+            .env_clear()
+            .env("COPILOT_SEATS_TOKEN", TOKEN)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the launcher");
+        Launcher {
+            stdin: child.stdin.take().expect("launcher stdin"),
+            stdout: std::io::BufReader::new(child.stdout.take().expect("launcher stdout")),
+            child,
+        }
+    }
+
+    /// Closes its input, so that it ends, and reaps it.
+    fn finish(self) {
+        let Launcher {
+            mut child, stdin, ..
+        } = self;
+        drop(stdin);
+        child.wait().expect("the launcher ends");
+    }
+
+    /// Runs copilot-seats with `args`, stderr to `errors`: exit code, peak RSS in KiB, wall.
+    fn run(&mut self, errors: &str, args: &[String]) -> (Option<i32>, i64, Duration) {
+        use std::io::{BufRead, Write};
+        writeln!(self.stdin, "{errors}\t{}", args.join("\t")).expect("ask the launcher");
+        self.stdin.flush().expect("ask the launcher");
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).expect("hear the launcher");
+        let fields: Vec<i64> = line
+            .split_whitespace()
+            .map(|f| f.parse().expect("a number from the launcher"))
+            .collect();
+        let code = (fields[0] >= 0).then_some(fields[0] as i32);
+        (code, fields[1], Duration::from_micros(fields[2] as u64))
+    }
+}
+
+/// The launcher's loop: one line in (stderr path, then the arguments, tab-separated), one
+/// line out (exit code or -1, peak RSS in KiB, wall time in microseconds).
+fn launcher() {
+    use std::io::{BufRead, Write};
+    for line in std::io::stdin().lock().lines() {
+        let line = line.expect("read a request");
+        let mut fields = line.split('\t');
+        let errors = fields.next().expect("a stderr path");
+        let started = Instant::now();
+        // Reaped by `wait_with_rusage`: `Child::wait` returns no rusage.
+        #[allow(clippy::zombie_processes)]
+        let child = Command::new(env!("CARGO_BIN_EXE_copilot-seats"))
+            .args(fields)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(errors).expect("stderr file"))
+            .spawn()
+            .expect("run copilot-seats");
+        let (code, peak_rss_kb) = wait_with_rusage(child.id());
+        let wall = started.elapsed().as_micros();
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{} {peak_rss_kb} {wall}", code.unwrap_or(-1)).expect("answer");
+        stdout.flush().expect("answer");
     }
 }
 
@@ -298,12 +384,12 @@ fn print_table(rows: &[Row], options: &Options) {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!(
-        "| seats | requests (minimum) | secondary-limit answers | wall time | sequential | speed-up | planning | peak RSS |"
+        "| seats | requests (minimum) | secondary-limit answers | wall time | sequential | speed-up | planning | peak RSS | peak RSS, sequential |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for row in rows {
         println!(
-            "| {} | {} ({}) | {} | {:.2} s | {:.2} s | {:.1}x | {:.1} ms | {:.1} MB |",
+            "| {} | {} ({}) | {} | {:.2} s | {:.2} s | {:.1}x | {:.1} ms | {:.1} MB | {:.1} MB |",
             row.seats,
             row.parallel.requests,
             row.minimum,
@@ -312,7 +398,8 @@ fn print_table(rows: &[Row], options: &Options) {
             row.sequential.wall.as_secs_f64(),
             row.sequential.wall.as_secs_f64() / row.parallel.wall.as_secs_f64(),
             row.planning.as_secs_f64() * 1000.0,
-            row.parallel.peak_rss_kb.max(row.sequential.peak_rss_kb) as f64 / 1024.0,
+            row.parallel.peak_rss_kb as f64 / 1024.0,
+            row.sequential.peak_rss_kb as f64 / 1024.0,
         );
     }
     println!("\ntargets:");

@@ -83,6 +83,10 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Print today's seats as a valid copilot-seats.yaml
     Export(ExportArgs),
+    /// List the live seats: source, pending cancellation, last activity, editor
+    Seats(SeatsArgs),
+    /// Show the org's Copilot billing settings and seat breakdown
+    Status(StatusArgs),
     /// Print the JSON Schema of the file (for editors: yaml-language-server)
     Schema,
     /// Print shell completions
@@ -142,4 +146,57 @@ pub struct ExportArgs {
     /// Read live seats from a snapshot file instead of the API (offline)
     #[arg(long, value_name = "SNAPSHOT.json")]
     pub state: Option<PathBuf>,
+    /// Leave out direct users without Copilot activity for N days or more (never-used
+    /// seats count from assignment)
+    #[arg(long, value_name = "N")]
+    pub skip_inactive_days: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SeatsFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SeatsArgs {
+    /// The organization (default: the file's `org`)
+    #[arg(long)]
+    pub org: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SeatsFormat::Table)]
+    pub format: SeatsFormat,
+    /// Only seats without Copilot activity for N days or more (never-used seats count
+    /// from assignment)
+    #[arg(long, value_name = "N")]
+    pub inactive_days: Option<u32>,
+    /// Only seats with no recorded activity
+    #[arg(long)]
+    pub never_used: bool,
+    /// Only seats held through this team
+    #[arg(long, value_name = "SLUG")]
+    pub team: Option<String>,
+    /// One user's seat, asked of GitHub directly
+    #[arg(long, value_name = "LOGIN", conflicts_with_all = ["inactive_days", "never_used", "team", "state"])]
+    pub user: Option<String>,
+    /// Read live seats from a snapshot file instead of the API (offline)
+    #[arg(long, value_name = "SNAPSHOT.json")]
+    pub state: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The organization (default: the file's `org`)
+    #[arg(long)]
+    pub org: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    pub format: StatusFormat,
 }

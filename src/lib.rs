@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod github;
+pub mod inventory;
 pub mod model;
 pub mod plan;
 pub mod render;
@@ -42,6 +43,8 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Plan(args) => commands::plan::run(&ctx, args).await,
         Command::Apply(args) => commands::apply::run(&ctx, args).await,
         Command::Export(args) => commands::export::run(&ctx, args).await,
+        Command::Seats(args) => commands::seats::run(&ctx, args).await,
+        Command::Status(args) => commands::status::run(&ctx, args).await,
         Command::Schema => commands::docs::schema(),
         Command::Completions { shell } => commands::docs::completions(*shell),
         Command::Man => commands::docs::man(),

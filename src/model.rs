@@ -7,7 +7,8 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use time::Date;
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime};
 
 /// Defines a name type that compares, orders and hashes case-insensitively (GitHub logins and
 /// slugs are case-insensitive) but keeps the case it was written in for output.
@@ -43,10 +44,19 @@ macro_rules! case_insensitive_name {
             }
         }
         impl Ord for $name {
+            /// Byte-wise on the ASCII-lowercased names; folds case only where bytes differ,
+            /// as this runs in every map look-up of the planner.
             fn cmp(&self, other: &Self) -> Ordering {
-                let a = self.0.bytes().map(|b| b.to_ascii_lowercase());
-                let b = other.0.bytes().map(|b| b.to_ascii_lowercase());
-                a.cmp(b)
+                let (a, b) = (self.0.as_bytes(), other.0.as_bytes());
+                for (x, y) in a.iter().zip(b) {
+                    if x != y {
+                        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+                        if x != y {
+                            return x.cmp(&y);
+                        }
+                    }
+                }
+                a.len().cmp(&b.len())
             }
         }
         impl Hash for $name {
@@ -102,6 +112,15 @@ impl Seat {
         self.pending_cancellation_date.is_none()
     }
 
+    /// Whole days without Copilot activity: since the last activity, or since the seat was
+    /// assigned when it was never used. `None` when GitHub's timestamp does not parse.
+    pub fn days_inactive(&self, today: Date) -> Option<i64> {
+        days_since(
+            self.last_activity_at.as_deref().unwrap_or(&self.created_at),
+            today,
+        )
+    }
+
     pub fn team(&self) -> Option<&TeamSlug> {
         match &self.source {
             SeatSource::Direct => None,
@@ -119,25 +138,29 @@ pub struct LiveState {
 }
 
 impl LiveState {
-    /// Builds the state from seats in any order. A login listed twice (pages shifting under
-    /// concurrent changes) keeps its active entry over a pending one, so the result does not
-    /// depend on arrival order.
+    /// Builds the state from seats in any order (see `add`).
     pub fn from_seats(
         seats: impl IntoIterator<Item = Seat>,
         seats_without_assignee: usize,
     ) -> Self {
-        let mut by_login: BTreeMap<Login, Seat> = BTreeMap::new();
-        for seat in seats {
-            match by_login.get(&seat.login) {
-                Some(existing) if rank(existing) >= rank(&seat) => {}
-                _ => {
-                    by_login.insert(seat.login.clone(), seat);
-                }
-            }
-        }
-        LiveState {
-            seats: by_login,
+        let mut live = LiveState {
+            seats: BTreeMap::new(),
             seats_without_assignee,
+        };
+        for seat in seats {
+            live.add(seat);
+        }
+        live
+    }
+
+    /// Adds a seat. A login listed twice (pages shifting under concurrent changes) keeps
+    /// its active entry over a pending one, so the result does not depend on arrival order.
+    pub fn add(&mut self, seat: Seat) {
+        match self.seats.get(&seat.login) {
+            Some(existing) if rank(existing) >= rank(&seat) => {}
+            _ => {
+                self.seats.insert(seat.login.clone(), seat);
+            }
         }
     }
 
@@ -182,6 +205,14 @@ fn rank(seat: &Seat) -> (bool, bool, &str) {
         seat.source == SeatSource::Direct,
         &seat.created_at,
     )
+}
+
+/// Whole days from the date of an RFC 3339 timestamp to `today`; `None` when it does not
+/// parse.
+pub fn days_since(timestamp: &str, today: Date) -> Option<i64> {
+    OffsetDateTime::parse(timestamp, &Rfc3339)
+        .ok()
+        .map(|t| (today - t.date()).whole_days())
 }
 
 /// `sha256:` and the hex digest of some bytes.

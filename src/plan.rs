@@ -4,12 +4,12 @@
 
 use crate::model::{
     DesiredState, Entry, LiveState, Login, RemovalLimit, SeatSource, TeamSlug, Unmanaged,
+    days_since,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use time::format_description::well_known::Rfc3339;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 /// GitHub documents no maximum of names per request; we send at most this many.
 pub const BATCH_SIZE: usize = 100;
@@ -269,8 +269,9 @@ fn users_to_add<'a>(
     today: Date,
 ) -> Vec<(&'a Entry<Login>, String)> {
     let mut adds = Vec::new();
+    let mut seats = Cursor::new(&live.seats);
     for entry in desired.users.values().filter(|e| !e.is_expired(today)) {
-        let reason = match live.seats.get(&entry.name) {
+        let reason = match seats.get(&entry.name) {
             None => "declared".to_string(),
             Some(seat) => match (&seat.pending_cancellation_date, &seat.source) {
                 (Some(date), _) => {
@@ -445,9 +446,10 @@ pub fn plan(
     }
 
     // Step 4: remove direct seats; never a DELETE for a team-assigned seat (GitHub answers 422).
+    let mut declared_users = Cursor::new(&desired.users);
     for seat in live.active_seats() {
         let login = &seat.login;
-        let declared = desired.users.get(login);
+        let declared = declared_users.get(login);
         if declared.is_some_and(|e| !e.is_expired(today)) || desired.ignore_users.contains(login) {
             continue;
         }
@@ -559,12 +561,17 @@ fn guard(desired: &DesiredState, summary: &Summary) -> Option<String> {
     None
 }
 
-/// Seat price from the org's plan type: business 19, enterprise 39 USD a month.
+/// Seat price from the org's plan type (else the seats'): see `seat_price`.
 fn default_price(plan_type: Option<&str>, live: &LiveState) -> f64 {
     let plan_type = plan_type
         .map(str::to_string)
         .or_else(|| live.seats.values().find_map(|s| s.plan_type.clone()));
-    match plan_type.as_deref() {
+    seat_price(plan_type.as_deref())
+}
+
+/// A seat's monthly list price in USD by plan type: business 19, enterprise 39.
+pub fn seat_price(plan_type: Option<&str>) -> f64 {
+    match plan_type {
         Some("enterprise") => 39.0,
         _ => 19.0,
     }
@@ -597,17 +604,14 @@ fn suggestions(desired: &DesiredState, live: &LiveState, today: Date) -> Vec<Sug
     let Some(reclaim) = desired.reclaim else {
         return Vec::new();
     };
-    let days_since = |timestamp: &str| {
-        OffsetDateTime::parse(timestamp, &Rfc3339)
-            .ok()
-            .map(|t| (today - t.date()).whole_days())
-    };
+    let days_since = |timestamp: &str| days_since(timestamp, today);
+    let mut seats = Cursor::new(&live.seats);
     desired
         .users
         .values()
         .filter(|e| !e.is_expired(today))
         .filter_map(|entry| {
-            let seat = live.active_seat(&entry.name)?;
+            let seat = seats.get(&entry.name).filter(|seat| seat.is_active())?;
             if days_since(&seat.created_at)? < i64::from(reclaim.grace_days) {
                 return None;
             }
@@ -624,6 +628,34 @@ fn suggestions(desired: &DesiredState, live: &LiveState, today: Date) -> Vec<Sug
             })
         })
         .collect()
+}
+
+/// Look-ups in a map by logins that come in ascending order, as when walking another map
+/// keyed by login: one pass over the map in all, instead of a tree search for each.
+struct Cursor<'a, V> {
+    entries: std::iter::Peekable<std::collections::btree_map::Iter<'a, Login, V>>,
+}
+
+impl<'a, V> Cursor<'a, V> {
+    fn new(map: &'a BTreeMap<Login, V>) -> Self {
+        Cursor {
+            entries: map.iter().peekable(),
+        }
+    }
+
+    /// The value for `login`; logins asked for must not decrease.
+    fn get(&mut self, login: &Login) -> Option<&'a V> {
+        while let Some((key, value)) = self.entries.peek() {
+            match (*key).cmp(login) {
+                std::cmp::Ordering::Less => {
+                    self.entries.next();
+                }
+                std::cmp::Ordering::Equal => return Some(*value),
+                std::cmp::Ordering::Greater => return None,
+            }
+        }
+        None
+    }
 }
 
 /// The writes, in SPEC order (add users, add teams, remove teams, remove users), in

@@ -4,6 +4,7 @@ use crate::cli::ExportArgs;
 use crate::commands::plan::read_snapshot;
 use crate::commands::{Context, EXIT_OK, today};
 use crate::config::is_valid_login;
+use crate::model::{Login, SeatSource};
 use crate::render;
 use anyhow::{Context as _, bail};
 
@@ -26,10 +27,26 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
             live.seats_without_assignee
         );
     }
-    let today = today(None)?;
+    let today = today(ctx.global.today.as_deref())?;
+    let skipped: Vec<(Login, i64)> = match args.skip_inactive_days {
+        None => Vec::new(),
+        Some(days) => live
+            .active_seats()
+            .filter(|seat| seat.source == SeatSource::Direct)
+            .filter_map(|seat| Some((seat.login.clone(), seat.days_inactive(today)?)))
+            .filter(|(_, idle)| *idle >= i64::from(days))
+            .collect(),
+    };
+    if !skipped.is_empty() {
+        ctx.info(&format!(
+            "left out {} direct user(s) without Copilot activity for {} days or more",
+            skipped.len(),
+            args.skip_inactive_days.unwrap_or_default()
+        ));
+    }
     print!(
         "{}",
-        render::yaml::export(&args.org, &live, &today.to_string())
+        render::yaml::export(&args.org, &live, &today.to_string(), &skipped)
     );
     Ok(EXIT_OK)
 }

@@ -5,6 +5,8 @@ pub mod apply;
 pub mod docs;
 pub mod export;
 pub mod plan;
+pub mod seats;
+pub mod status;
 pub mod validate;
 
 use crate::actions;
@@ -59,6 +61,24 @@ impl Context<'_> {
             }
             .into()),
         }
+    }
+
+    /// The org of `--org`, else of the file.
+    pub fn org(&self, flag: Option<&str>) -> anyhow::Result<String> {
+        if let Some(org) = flag {
+            if let Err(why) = config::is_valid_login(org) {
+                bail!("`{org}` is not an organization name: {why}");
+            }
+            return Ok(org.to_string());
+        }
+        let path = &self.global.file;
+        if !path.exists() {
+            bail!(
+                "no --org given and no `{}` to read the org from: pass --org ORG, or -f FILE",
+                path.display()
+            );
+        }
+        Ok(self.load_file()?.desired.org)
     }
 
     /// A client with the seat token.

@@ -7,7 +7,7 @@ use crate::github::error::GitHubError;
 use crate::model::{LiveState, Login, Seat, SeatSource, TeamSlug};
 use crate::plan::TeamInfo;
 use futures::{StreamExt, stream};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// One page of `GET /orgs/{org}/copilot/billing/seats`.
@@ -77,11 +77,21 @@ impl RawSeat {
 
 /// Builds the live state from decoded pages.
 pub fn live_state_from_pages(pages: impl IntoIterator<Item = SeatPage>) -> LiveState {
-    let mut collected = Collected::default();
+    let mut live = LiveState::default();
     for page in pages {
-        collected.add(page);
+        add_page(&mut live, page);
     }
-    collected.finish()
+    live
+}
+
+/// Adds a page's seats as it arrives, in any order: raw pages are not kept.
+fn add_page(live: &mut LiveState, page: SeatPage) {
+    for raw in page.seats {
+        match raw.into_seat() {
+            Some(seat) => live.add(seat),
+            None => live.seats_without_assignee += 1,
+        }
+    }
 }
 
 /// Reads an offline snapshot: one seat-list answer, or an array of them (pages).
@@ -102,28 +112,6 @@ pub fn live_state_from_snapshot(json: &str) -> Result<LiveState, serde_json::Err
 const LIST_TRIES: usize = 3;
 /// The most GitHub serves in one page.
 const PER_PAGE: u64 = 100;
-
-/// Seats as pages arrive, in any order: raw pages are not kept.
-#[derive(Default)]
-struct Collected {
-    seats: Vec<Seat>,
-    without_assignee: usize,
-}
-
-impl Collected {
-    fn add(&mut self, page: SeatPage) {
-        for raw in page.seats {
-            match raw.into_seat() {
-                Some(seat) => self.seats.push(seat),
-                None => self.without_assignee += 1,
-            }
-        }
-    }
-
-    fn finish(self) -> LiveState {
-        LiveState::from_seats(self.seats, self.without_assignee)
-    }
-}
 
 /// All seats of `org`, `per_page=100`. Page 1 gives `total_seats`, so the other pages are
 /// read `concurrency` at a time; without it, `Link: rel="next"` is followed. Pages are
@@ -159,10 +147,10 @@ async fn read_seat_list(
     let base = format!("/orgs/{org}/copilot/billing/seats?per_page={PER_PAGE}");
     let (first, answer): (SeatPage, _) = client.get_json(&format!("{base}&page=1")).await?;
     let total = first.total_seats;
-    let mut collected = Collected::default();
-    collected.add(first);
+    let mut live = LiveState::default();
+    add_page(&mut live, first);
     let Some(next) = answer.next_link() else {
-        return Ok(Some(collected.finish()));
+        return Ok(Some(live));
     };
     let Some(total) = total else {
         // No count to plan the pages with: follow the links one by one.
@@ -171,9 +159,9 @@ async fn read_seat_list(
         while let Some(url) = next {
             let (page, answer): (SeatPage, _) = client.get_json(&url).await?;
             next = follow(&answer, &mut visited, &url)?;
-            collected.add(page);
+            add_page(&mut live, page);
         }
-        return Ok(Some(collected.finish()));
+        return Ok(Some(live));
     };
     let pages = usize::try_from(total.div_ceil(PER_PAGE).max(1)).unwrap_or(usize::MAX);
     progress(1, pages);
@@ -191,11 +179,11 @@ async fn read_seat_list(
         let (page, seats, has_next) = result?;
         // Another count, or more pages than it implies: the list moved under us.
         changed |= seats.total_seats != Some(total) || (page == pages && has_next);
-        collected.add(seats);
+        add_page(&mut live, seats);
         done += 1;
         progress(done, pages);
     }
-    Ok((!changed).then(|| collected.finish()))
+    Ok((!changed).then_some(live))
 }
 
 /// The next page's URL; a `Link` that points back to a page already read is an error, not
@@ -216,13 +204,42 @@ fn follow(
     }
 }
 
-/// The parts of `GET /orgs/{org}/copilot/billing` we use.
-#[derive(Clone, Debug, Deserialize)]
+/// `GET /orgs/{org}/copilot/billing`: the settings and the seat breakdown. Every field
+/// may be missing; unknown ones are ignored.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 pub struct Billing {
     #[serde(default)]
     pub seat_management_setting: Option<String>,
     #[serde(default)]
     pub plan_type: Option<String>,
+    #[serde(default)]
+    pub seat_breakdown: SeatBreakdown,
+    #[serde(default)]
+    pub ide_chat: Option<String>,
+    #[serde(default)]
+    pub platform_chat: Option<String>,
+    #[serde(default)]
+    pub cli: Option<String>,
+    #[serde(default)]
+    pub public_code_suggestions: Option<String>,
+}
+
+/// Seats of the current billing cycle, as GitHub counts them.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct SeatBreakdown {
+    /// Seats billed this cycle (those pending cancellation included).
+    #[serde(default)]
+    pub total: Option<u64>,
+    #[serde(default)]
+    pub added_this_cycle: Option<u64>,
+    #[serde(default)]
+    pub pending_invitation: Option<u64>,
+    #[serde(default)]
+    pub pending_cancellation: Option<u64>,
+    #[serde(default)]
+    pub active_this_cycle: Option<u64>,
+    #[serde(default)]
+    pub inactive_this_cycle: Option<u64>,
 }
 
 pub async fn fetch_billing(client: &Client, org: &str) -> Result<Billing, GitHubError> {
@@ -230,6 +247,40 @@ pub async fn fetch_billing(client: &Client, org: &str) -> Result<Billing, GitHub
         .get_json(&format!("/orgs/{org}/copilot/billing"))
         .await?
         .0)
+}
+
+/// What `GET /orgs/{org}/members/{username}/copilot` says of one user.
+#[derive(Debug)]
+pub enum UserSeat {
+    Seat(Box<Seat>),
+    /// 404: no seat (or no such member).
+    NoSeat,
+    /// 422: the user has not yet accepted the org's invitation.
+    PendingInvitation,
+}
+
+pub async fn fetch_user_seat(
+    client: &Client,
+    org: &str,
+    login: &Login,
+) -> Result<UserSeat, GitHubError> {
+    let path = format!("/orgs/{org}/members/{login}/copilot");
+    let answer = match client.get(&path).await {
+        Ok(answer) => answer,
+        Err(e) if e.status() == Some(422) => return Ok(UserSeat::PendingInvitation),
+        Err(e) => return Err(e),
+    };
+    if !answer.status.is_success() {
+        return Ok(UserSeat::NoSeat);
+    }
+    let seat: RawSeat = serde_json::from_str(&answer.body).map_err(|e| GitHubError::Decode {
+        method: "GET".into(),
+        path: path.clone(),
+        detail: e.to_string(),
+    })?;
+    Ok(seat
+        .into_seat()
+        .map_or(UserSeat::NoSeat, |seat| UserSeat::Seat(Box::new(seat))))
 }
 
 /// `GET /orgs/{org}/members/{username}`: 204 member, 404 not.

@@ -1,6 +1,6 @@
 //! `export`: today's seats as a valid `copilot-seats.yaml`.
 
-use crate::model::{LiveState, SeatSource};
+use crate::model::{LiveState, Login, SeatSource};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -12,11 +12,13 @@ struct ExportedFile {
 }
 
 /// Direct users and the teams seen on active seats, sorted, behind a header comment.
-/// Seats pending cancellation are left out: they count as removed.
-pub fn export(org: &str, live: &LiveState, generated_on: &str) -> String {
+/// Seats pending cancellation are left out: they count as removed. So are the direct users
+/// in `skipped` (login, days inactive), which the header lists.
+pub fn export(org: &str, live: &LiveState, generated_on: &str, skipped: &[(Login, i64)]) -> String {
+    let left_out: BTreeSet<&Login> = skipped.iter().map(|(login, _)| login).collect();
     let users: Vec<String> = live
         .active_seats()
-        .filter(|seat| seat.source == SeatSource::Direct)
+        .filter(|seat| seat.source == SeatSource::Direct && !left_out.contains(&seat.login))
         .map(|seat| seat.login.to_string())
         .collect();
     let teams: BTreeSet<_> = live.visible_teams().into_keys().collect();
@@ -26,13 +28,22 @@ pub fn export(org: &str, live: &LiveState, generated_on: &str) -> String {
         teams: teams.into_iter().map(|slug| slug.to_string()).collect(),
     };
     let body = yaml_serde::to_string(&file).unwrap_or_default();
-    format!(
+    let mut header = format!(
         "# Copilot seats of {org}, exported by copilot-seats {} on {generated_on}.\n\
          # Users hold a seat directly; every member of a team holds one through it.\n\
          # Teams whose members all hold seats another way are invisible to GitHub's API:\n\
-         # add them by hand if you use them.\n{body}",
+         # add them by hand if you use them.\n",
         env!("CARGO_PKG_VERSION")
-    )
+    );
+    if !skipped.is_empty() {
+        header.push_str(
+            "# Left out, inactive (days without Copilot activity): a plan of this file removes them.\n",
+        );
+        for (login, days) in skipped {
+            header.push_str(&format!("#   {login}: {days} days\n"));
+        }
+    }
+    format!("{header}{body}")
 }
 
 /// The seats a file or the org holds, as `users:` and `teams:` lists, for the diff in the
