@@ -338,7 +338,6 @@ fn planning_time(seats: usize) -> Duration {
             created_at: "2025-01-15T10:00:00Z".into(),
             last_activity_at: Some("2026-11-20T10:00:00Z".into()),
             last_activity_editor: Some("vscode/1.105.0/copilot/1.300.0".into()),
-            plan_type: Some("business".into()),
         }),
         0,
     );
@@ -402,42 +401,60 @@ fn print_table(rows: &[Row], options: &Options) {
             row.sequential.peak_rss_kb as f64 / 1024.0,
         );
     }
-    println!("\ntargets:");
+    println!("\ntargets (issue #5; the wall-time ones are set for 20,000 seats):");
     for row in rows {
-        let pages = row.seats.div_ceil(PER_PAGE);
-        if row.minimum <= BUDGET {
+        let mut checks = vec![
+            format!(
+                "requests {} against the minimum {}: {}",
+                row.parallel.requests,
+                row.minimum,
+                verdict(row.parallel.requests == row.minimum)
+            ),
+            format!(
+                "secondary-limit answers {} against 0: {}",
+                row.parallel.secondary_limit_answers + row.sequential.secondary_limit_answers,
+                verdict(
+                    row.parallel.secondary_limit_answers + row.sequential.secondary_limit_answers
+                        == 0
+                )
+            ),
+        ];
+        if row.seats == 20_000 {
             // Billing and page 1 together, the other pages 8 at a time, then the look-ups.
-            let rounds = pages.div_ceil(CONCURRENCY as usize) + 2;
+            let rounds = row.seats.div_ceil(PER_PAGE).div_ceil(CONCURRENCY as usize) + 2;
             let bound = Duration::from_millis(latency * rounds as u64).mul_f64(1.25);
             let ratio = row.sequential.wall.as_secs_f64() / row.parallel.wall.as_secs_f64();
-            println!(
-                "  {} seats: wall {:.2} s against at most {:.2} s (1.25 x {latency} ms x {rounds}): {}; {ratio:.1}x faster than sequential against at least 6x: {}",
-                row.seats,
+            checks.push(format!(
+                "wall {:.2} s against at most {:.2} s (1.25 x {latency} ms x {rounds}): {}",
                 row.parallel.wall.as_secs_f64(),
                 bound.as_secs_f64(),
-                verdict(row.parallel.wall <= bound),
-                verdict(ratio >= 6.0),
-            );
-        } else {
-            println!(
-                "  {} seats: {} requests exceed the {BUDGET}-point budget of one minute, so reads are paced: {} secondary-limit answers against 0: {}",
-                row.seats,
-                row.parallel.requests,
-                row.parallel.secondary_limit_answers,
-                verdict(row.parallel.secondary_limit_answers == 0),
-            );
+                verdict(row.parallel.wall <= bound)
+            ));
+            checks.push(format!(
+                "{ratio:.1}x faster than sequential against at least 6x: {}",
+                verdict(ratio >= 6.0)
+            ));
         }
-        let rss_mb = row.parallel.peak_rss_kb as f64 / 1024.0;
-        println!(
-            "  {} seats: peak RSS {rss_mb:.1} MB against under 100 MB: {}; planning {:.1} ms against under 50 ms: {}; requests {} against the minimum {}: {}",
-            row.seats,
-            verdict(rss_mb < 100.0),
+        if row.minimum > BUDGET {
+            checks.push(format!(
+                "{} requests exceed the {BUDGET}-point budget of a minute: paced, so at least 60 s",
+                row.parallel.requests
+            ));
+        }
+        let rss_mb = row.parallel.peak_rss_kb.max(row.sequential.peak_rss_kb) as f64 / 1024.0;
+        checks.push(format!(
+            "peak RSS {rss_mb:.1} MB against under 100 MB: {}",
+            verdict(rss_mb < 100.0)
+        ));
+        checks.push(format!(
+            "planning {:.1} ms against under 50 ms: {}",
             row.planning.as_secs_f64() * 1000.0,
-            verdict(row.planning < Duration::from_millis(50)),
-            row.parallel.requests,
-            row.minimum,
-            verdict(row.parallel.requests == row.minimum),
-        );
+            verdict(row.planning < Duration::from_millis(50))
+        ));
+        println!("  {} seats:", row.seats);
+        for check in checks {
+            println!("    {check}");
+        }
     }
 }
 

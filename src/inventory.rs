@@ -44,11 +44,14 @@ impl SeatRow {
             login: seat.login.to_string(),
             source,
             team,
-            pending_cancellation_date: seat.pending_cancellation_date.clone(),
-            last_activity_at: seat.last_activity_at.clone(),
+            pending_cancellation_date: seat
+                .pending_cancellation_date
+                .as_deref()
+                .map(str::to_string),
+            last_activity_at: seat.last_activity_at.as_deref().map(str::to_string),
             days_inactive: seat.days_inactive(today),
-            last_activity_editor: seat.last_activity_editor.clone(),
-            created_at: seat.created_at.clone(),
+            last_activity_editor: seat.last_activity_editor.as_deref().map(str::to_string),
+            created_at: seat.created_at.to_string(),
         }
     }
 }
@@ -92,14 +95,13 @@ mod tests {
                 None => SeatSource::Direct,
                 Some(slug) => SeatSource::Team {
                     slug: TeamSlug::new(slug),
-                    name: slug.to_uppercase(),
+                    name: slug.to_uppercase().into(),
                 },
             },
             pending_cancellation_date: None,
             created_at: created.into(),
-            last_activity_at: activity.map(str::to_string),
-            last_activity_editor: activity.map(|_| "vscode/1.105.0".to_string()),
-            plan_type: None,
+            last_activity_at: activity.map(Into::into),
+            last_activity_editor: activity.map(|_| "vscode/1.105.0".into()),
         }
     }
 

@@ -17,11 +17,11 @@ macro_rules! case_insensitive_name {
         $(#[$doc])*
         #[derive(Clone, Debug, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name(Box<str>);
 
         impl $name {
             pub fn new(name: impl Into<String>) -> Self {
-                Self(name.into())
+                Self(name.into().into_boxed_str())
             }
             pub fn as_str(&self) -> &str {
                 &self.0
@@ -90,21 +90,21 @@ pub enum SeatSource {
     /// Through a team: GitHub reports the team's slug and display name.
     Team {
         slug: TeamSlug,
-        name: String,
+        name: Box<str>,
     },
 }
 
-/// One seat from `GET /orgs/{org}/copilot/billing/seats`, reduced to the fields we use.
+/// One seat from `GET /orgs/{org}/copilot/billing/seats`, reduced to the fields we use and
+/// kept compact (boxed strings), as an org may hold 100,000 of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Seat {
     pub login: Login,
     pub source: SeatSource,
     /// `YYYY-MM-DD` when the seat is pending cancellation; such a seat counts as removed.
-    pub pending_cancellation_date: Option<String>,
-    pub created_at: String,
-    pub last_activity_at: Option<String>,
-    pub last_activity_editor: Option<String>,
-    pub plan_type: Option<String>,
+    pub pending_cancellation_date: Option<Box<str>>,
+    pub created_at: Box<str>,
+    pub last_activity_at: Option<Box<str>>,
+    pub last_activity_editor: Option<Box<str>>,
 }
 
 impl Seat {
@@ -135,6 +135,8 @@ pub struct LiveState {
     pub seats: BTreeMap<Login, Seat>,
     /// Seats whose `assignee` was null: GitHub lists them, but they cannot be managed.
     pub seats_without_assignee: usize,
+    /// The `plan_type` the seats show (`business`, `enterprise`), for the default price.
+    pub plan_type: Option<String>,
 }
 
 impl LiveState {
@@ -144,8 +146,8 @@ impl LiveState {
         seats_without_assignee: usize,
     ) -> Self {
         let mut live = LiveState {
-            seats: BTreeMap::new(),
             seats_without_assignee,
+            ..LiveState::default()
         };
         for seat in seats {
             live.add(seat);
@@ -174,7 +176,7 @@ impl LiveState {
 
     /// Teams seen as `assigning_team` on active seats, with their display names. GitHub has
     /// no endpoint listing selected teams, so this is all that can be known of them.
-    pub fn visible_teams(&self) -> BTreeMap<TeamSlug, String> {
+    pub fn visible_teams(&self) -> BTreeMap<TeamSlug, Box<str>> {
         self.active_seats()
             .filter_map(|seat| match &seat.source {
                 SeatSource::Team { slug, name } => Some((slug.clone(), name.clone())),

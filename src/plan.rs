@@ -565,7 +565,7 @@ fn guard(desired: &DesiredState, summary: &Summary) -> Option<String> {
 fn default_price(plan_type: Option<&str>, live: &LiveState) -> f64 {
     let plan_type = plan_type
         .map(str::to_string)
-        .or_else(|| live.seats.values().find_map(|s| s.plan_type.clone()));
+        .or_else(|| live.plan_type.clone());
     seat_price(plan_type.as_deref())
 }
 
@@ -731,7 +731,7 @@ mod tests {
                     login,
                     SeatSource::Team {
                         slug: TeamSlug::new(team),
-                        name: team.to_uppercase(),
+                        name: team.to_uppercase().into(),
                     },
                 ),
                 None => (item, SeatSource::Direct),
@@ -739,11 +739,10 @@ mod tests {
             Seat {
                 login: Login::new(login),
                 source,
-                pending_cancellation_date: pending,
+                pending_cancellation_date: pending.map(Into::into),
                 created_at: "2025-01-01T00:00:00Z".into(),
                 last_activity_at: Some("2026-11-20T00:00:00Z".into()),
                 last_activity_editor: None,
-                plan_type: Some("business".into()),
             }
         });
         LiveState::from_seats(seats.collect::<Vec<_>>(), 0)
@@ -1202,8 +1201,8 @@ mod tests {
             ("busy", Some("2026-11-24T00:00:00Z"), "2025-01-01T00:00:00Z"),
         ] {
             let seat = live.seats.get_mut(&Login::new(login)).expect("seat");
-            seat.last_activity_at = activity.map(str::to_string);
-            seat.created_at = created.to_string();
+            seat.last_activity_at = activity.map(Into::into);
+            seat.created_at = created.into();
         }
         let d = desired(
             "users: [idle, fresh, busy]\nreclaim: {inactive_after_days: 90, grace_days: 30}",

@@ -18,7 +18,7 @@ fn seat_list_example_decodes_with_team_and_pending_seats() {
     let octocat = &live.seats[&Login::new("octocat")];
     assert!(octocat.is_active());
     assert!(
-        matches!(&octocat.source, SeatSource::Team { slug, name } if slug.as_str() == "justice-league" && name == "Justice League")
+        matches!(&octocat.source, SeatSource::Team { slug, name } if slug.as_str() == "justice-league" && &**name == "Justice League")
     );
     let kitten = &live.seats[&Login::new("octokitten")];
     assert_eq!(

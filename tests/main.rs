@@ -9,6 +9,7 @@ mod docs;
 mod fake;
 mod faults;
 mod fixtures;
+mod lifecycle;
 mod pages;
 mod plan;
 mod properties;

@@ -23,13 +23,13 @@ pub struct SeatPage {
 #[derive(Debug, Deserialize)]
 pub struct RawSeat {
     #[serde(default)]
-    created_at: String,
+    created_at: Box<str>,
     #[serde(default)]
-    pending_cancellation_date: Option<String>,
+    pending_cancellation_date: Option<Box<str>>,
     #[serde(default)]
-    last_activity_at: Option<String>,
+    last_activity_at: Option<Box<str>>,
     #[serde(default)]
-    last_activity_editor: Option<String>,
+    last_activity_editor: Option<Box<str>>,
     #[serde(default)]
     plan_type: Option<String>,
     /// Null for some seats (API.md); such seats are skipped with a warning.
@@ -59,7 +59,7 @@ impl RawSeat {
         let source = match self.assigning_team {
             None => SeatSource::Direct,
             Some(team) => SeatSource::Team {
-                name: team.name.unwrap_or_else(|| team.slug.clone()),
+                name: team.name.unwrap_or_else(|| team.slug.clone()).into(),
                 slug: TeamSlug::new(team.slug),
             },
         };
@@ -70,7 +70,6 @@ impl RawSeat {
             created_at: self.created_at,
             last_activity_at: self.last_activity_at,
             last_activity_editor: self.last_activity_editor,
-            plan_type: self.plan_type,
         })
     }
 }
@@ -86,7 +85,10 @@ pub fn live_state_from_pages(pages: impl IntoIterator<Item = SeatPage>) -> LiveS
 
 /// Adds a page's seats as it arrives, in any order: raw pages are not kept.
 fn add_page(live: &mut LiveState, page: SeatPage) {
-    for raw in page.seats {
+    for mut raw in page.seats {
+        if live.plan_type.is_none() {
+            live.plan_type = raw.plan_type.take();
+        }
         match raw.into_seat() {
             Some(seat) => live.add(seat),
             None => live.seats_without_assignee += 1,

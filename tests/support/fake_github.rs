@@ -140,6 +140,12 @@ pub struct State {
     pub points: std::collections::VecDeque<(std::time::Instant, u32)>,
     /// How many secondary-limit answers the fake gave.
     pub secondary_limit_answers: usize,
+    /// Lowercased login -> `last_activity_at` (`None`: never used); default 2026-11-20.
+    pub activity: BTreeMap<String, Option<String>>,
+    /// Lowercased login -> the seat's `created_at`; default 2025-01-15.
+    pub assigned_at: BTreeMap<String, String>,
+    /// Lowercased logins with a pending org invitation: their seat call answers 422.
+    pub invited: BTreeSet<String>,
     /// The seat list, built once and dropped on every change, so that pages of a large
     /// org are cheap to serve.
     seat_cache: Option<Arc<Vec<Value>>>,
@@ -165,6 +171,9 @@ impl State {
             points_per_minute: None,
             points: std::collections::VecDeque::new(),
             secondary_limit_answers: 0,
+            activity: BTreeMap::new(),
+            assigned_at: BTreeMap::new(),
+            invited: BTreeSet::new(),
             seat_cache: None,
         }
     }
@@ -198,6 +207,18 @@ impl State {
         if selected {
             self.selected_teams.insert(slug.to_string());
         }
+    }
+
+    /// When `login` last used Copilot (RFC 3339), or never (`None`).
+    pub fn set_activity(&mut self, login: &str, at: Option<&str>) {
+        self.activity
+            .insert(login.to_lowercase(), at.map(str::to_string));
+    }
+
+    /// When `login`'s seat was assigned (RFC 3339).
+    pub fn set_assigned(&mut self, login: &str, at: &str) {
+        self.assigned_at
+            .insert(login.to_lowercase(), at.to_string());
     }
 
     fn member(&self, login: &str) -> Option<&String> {
@@ -268,13 +289,22 @@ impl State {
             } else {
                 continue;
             };
+            let created = self
+                .assigned_at
+                .get(&key)
+                .map_or("2025-01-15T10:00:00-06:00", String::as_str);
+            let activity = match self.activity.get(&key) {
+                Some(at) => at.as_deref(),
+                None => Some("2026-11-20T10:00:00Z"),
+            };
+            let editor = activity.map(|_| "vscode/1.105.0/copilot/1.300.0");
             let mut seat = json!({
-                "created_at": "2025-01-15T10:00:00-06:00",
-                "updated_at": "2025-01-15T10:00:00-06:00",
+                "created_at": created,
+                "updated_at": created,
                 "pending_cancellation_date": pending,
-                "last_activity_at": "2026-11-20T10:00:00Z",
-                "last_activity_editor": "vscode/1.105.0/copilot/1.300.0",
-                "last_authenticated_at": "2026-11-20T10:00:00Z",
+                "last_activity_at": activity,
+                "last_activity_editor": editor,
+                "last_authenticated_at": activity,
                 "plan_type": self.plan_type,
                 "assignee": {"login": login, "id": 1, "type": "User", "site_admin": false},
             });
@@ -541,7 +571,7 @@ fn route(
             json_response(
                 200,
                 json!({
-                    "seat_breakdown": {"total": active + pending, "added_this_cycle": 0, "pending_invitation": 0,
+                    "seat_breakdown": {"total": active + pending, "added_this_cycle": 0, "pending_invitation": state.invited.len(),
                         "pending_cancellation": pending, "active_this_cycle": active, "inactive_this_cycle": 0},
                     "seat_management_setting": state.setting,
                     "ide_chat": "enabled", "platform_chat": "enabled", "cli": "enabled",
@@ -588,6 +618,24 @@ fn route(
                 ("DELETE", "selected_users") => delete_users(state, &names),
                 ("POST", _) => post_teams(state, &names),
                 _ => delete_teams(state, &names),
+            }
+        }
+        ("GET", ["members", login, "copilot"]) => {
+            if state.invited.contains(&login.to_lowercase()) {
+                return error(
+                    422,
+                    "This user has a pending invitation to the organization",
+                );
+            }
+            let seats = state.seat_list();
+            let seat = seats.iter().find(|seat| {
+                seat["assignee"]["login"]
+                    .as_str()
+                    .is_some_and(|l| l.eq_ignore_ascii_case(login))
+            });
+            match seat {
+                Some(seat) => json_response(200, seat.clone()),
+                None => error(404, "Not Found"),
             }
         }
         ("GET", ["members", login]) => {
