@@ -401,7 +401,7 @@ fn print_table(rows: &[Row], options: &Options) {
             row.sequential.peak_rss_kb as f64 / 1024.0,
         );
     }
-    println!("\ntargets (issue #5; the wall-time ones are set for 20,000 seats):");
+    println!("\ntargets (the wall-time ones are set for 20,000 seats at 100 ms):");
     for row in rows {
         let mut checks = vec![
             format!(
