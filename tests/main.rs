@@ -3,6 +3,7 @@
 mod support;
 
 mod actions;
+mod app_auth;
 mod apply;
 mod bad_input;
 mod docs;

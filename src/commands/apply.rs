@@ -14,7 +14,7 @@ use std::time::Duration;
 pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
     let today = today(ctx.global.today.as_deref())?;
     let file = ctx.load_file()?;
-    let client = ctx.client()?;
+    let client = ctx.client(&file.desired.org).await?;
     let plan = match &args.plan {
         Some(path) => {
             let text = std::fs::read_to_string(path)

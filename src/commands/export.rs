@@ -15,7 +15,7 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
     let live = match &args.state {
         Some(path) => read_snapshot(path)?,
         None => {
-            let client = ctx.client()?;
+            let client = ctx.client(&args.org).await?;
             ctx.fetch_seats(&client, &args.org)
                 .await
                 .with_context(|| format!("cannot list the Copilot seats of `{}`", args.org))?

@@ -12,10 +12,11 @@ pub mod validate;
 use crate::actions;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::{self, FileErrors, LoadedFile};
+use crate::github::auth::Credentials;
 use crate::github::seats::fetch_live_state;
 use crate::github::{Client, ClientConfig, GitHubError, Token};
 use crate::model::LiveState;
-use anyhow::bail;
+use anyhow::{Context as _, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -81,20 +82,29 @@ impl Context<'_> {
         Ok(self.load_file()?.desired.org)
     }
 
-    /// A client with the seat token.
-    pub fn client(&self) -> anyhow::Result<Client> {
-        self.client_with(Token::from_env()?)
+    /// A client for the seat calls on `org`: with the seat token, or a GitHub App's
+    /// installation token for `org`.
+    pub async fn client(&self, org: &str) -> anyhow::Result<Client> {
+        let config = self.client_config();
+        let token = Credentials::from_env()?
+            .token_for(&config, org)
+            .await
+            .with_context(|| format!("cannot get a GitHub App token for `{org}`"))?;
+        Ok(Client::new(&config, token)?)
     }
 
     pub fn client_with(&self, token: Token) -> anyhow::Result<Client> {
-        let config = ClientConfig {
+        Ok(Client::new(&self.client_config(), token)?)
+    }
+
+    fn client_config(&self) -> ClientConfig {
+        ClientConfig {
             api_url: self.global.api_url.clone(),
             request_timeout: Duration::from_secs(self.global.request_timeout),
             max_rate_limit_wait: Duration::from_secs(self.global.max_rate_limit_wait),
             points_per_minute: self.global.points_per_minute,
             verbose: self.global.verbose,
-        };
-        Ok(Client::new(&config, token)?)
+        }
     }
 
     /// Colour for the text output: `--color`, else a terminal without `NO_COLOR`.

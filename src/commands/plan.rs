@@ -79,7 +79,7 @@ async fn compute(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<(Plan, (S
     let (live, lookups) = match &args.state {
         Some(path) => (read_snapshot(path)?, Lookups::default()),
         None => {
-            let client = ctx.client()?;
+            let client = ctx.client(&file.desired.org).await?;
             fetch_for_plan(ctx, &client, &file.desired, today).await?
         }
     };

@@ -19,7 +19,7 @@ pub async fn run(ctx: &Context<'_>, args: &SeatsArgs) -> anyhow::Result<i32> {
             let live = match &args.state {
                 Some(path) => read_snapshot(path)?,
                 None => {
-                    let client = ctx.client()?;
+                    let client = ctx.client(&org).await?;
                     ctx.fetch_seats(&client, &org)
                         .await
                         .with_context(|| format!("cannot list the Copilot seats of `{org}`"))?
@@ -60,7 +60,7 @@ async fn user_seat(
     if let Err(why) = is_valid_login(login) {
         bail!("`{login}` is not a GitHub login: {why}");
     }
-    let client = ctx.client()?;
+    let client = ctx.client(org).await?;
     let answer = fetch_user_seat(&client, org, &Login::new(login))
         .await
         .with_context(|| format!("cannot read the Copilot seat of `{login}` in `{org}`"))?;

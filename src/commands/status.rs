@@ -14,7 +14,7 @@ pub async fn run(ctx: &Context<'_>, args: &StatusArgs) -> anyhow::Result<i32> {
         None => ctx.load_file()?.desired.price_per_seat_usd,
         Some(_) => None,
     };
-    let client = ctx.client()?;
+    let client = ctx.client(&org).await?;
     let billing = fetch_billing(&client, &org)
         .await
         .with_context(|| format!("cannot read the Copilot billing settings of `{org}`"))?;

@@ -21,15 +21,8 @@ pub struct Token {
 }
 
 impl Token {
-    /// The first of `COPILOT_SEATS_TOKEN`, `GH_TOKEN`, `GITHUB_TOKEN` that is set and not empty.
-    pub fn from_env() -> Result<Token, GitHubError> {
-        ["COPILOT_SEATS_TOKEN", "GH_TOKEN", "GITHUB_TOKEN"]
-            .into_iter()
-            .find_map(|source| {
-                let value = std::env::var(source).ok()?.trim().to_string();
-                (!value.is_empty()).then_some(Token { value, source })
-            })
-            .ok_or(GitHubError::NoToken)
+    pub fn new(value: String, source: &'static str) -> Token {
+        Token { value, source }
     }
 
     /// The token in one named variable (the workflow's `GITHUB_TOKEN` for comments).

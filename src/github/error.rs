@@ -3,7 +3,7 @@
 #[derive(Debug, thiserror::Error)]
 pub enum GitHubError {
     #[error(
-        "no GitHub token: set COPILOT_SEATS_TOKEN (or GH_TOKEN, or GITHUB_TOKEN) to a token with manage_billing:copilot, or pass --state for an offline plan"
+        "no GitHub token: set COPILOT_SEATS_TOKEN (or GH_TOKEN, or GITHUB_TOKEN) to a token with manage_billing:copilot, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY for a GitHub App, or pass --state for an offline plan"
     )]
     NoToken,
     #[error("{method} {path}: GitHub answered {status}{}{}", message_suffix(.message), hint_suffix(.hint))]
@@ -75,7 +75,10 @@ fn hint_suffix(hint: &str) -> String {
 
 /// What a status usually means for these endpoints, and what to do about it.
 pub fn hint_for(status: u16, message: &str, token_source: &str) -> String {
+    use crate::github::auth::{APP_JWT_SOURCE, APP_SOURCE};
     match status {
+        401 if token_source == APP_JWT_SOURCE => "GitHub rejected the App's JWT: check that GITHUB_APP_ID is the App's ID and the key its current private key, and that this machine's clock is right".to_string(),
+        401 | 403 if token_source == APP_SOURCE => "the GitHub App (GITHUB_APP_ID) needs the organization permissions \"GitHub Copilot Business\" read/write and \"Members\" read on its installation; accept the new permissions in the org's settings after changing them".to_string(),
         // "One or more users do not exist in this organization: ..." says it all.
         404 if message.contains("do not exist") => String::new(),
         401 => format!(

@@ -1,6 +1,7 @@
-//! GitHub's REST API: the HTTP client (auth, headers, retries), the Copilot seat
-//! endpoints, and the errors they return.
+//! GitHub's REST API: credentials (a token or a GitHub App), the HTTP client (headers,
+//! retries, rate limits), the Copilot seat endpoints, and the errors they return.
 
+pub mod auth;
 pub mod budget;
 pub mod client;
 pub mod comments;

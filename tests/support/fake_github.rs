@@ -15,6 +15,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 pub const TOKEN: &str = "ghp_FAKE0123456789secretTOKENvalue";
 /// The workflow's `GITHUB_TOKEN`: the only token the fake accepts for `/repos/` calls.
 pub const WORKFLOW_TOKEN: &str = "ghs_FAKEworkflowTOKEN0123456789";
+/// The start of the installation tokens the fake lends a GitHub App.
+pub const INSTALLATION_TOKEN: &str = "ghs_FAKEinstallationTOKEN";
 /// When a cancelled seat ends: the end of the fake's billing cycle.
 pub const CYCLE_END: &str = "2026-12-31";
 
@@ -22,6 +24,16 @@ pub const CYCLE_END: &str = "2026-12-31";
 pub struct Team {
     pub name: String,
     pub members: Vec<String>,
+}
+
+/// A GitHub App the fake knows: its ID, public key (DER `RSAPublicKey`) and installation.
+#[derive(Clone, Debug)]
+pub struct FakeApp {
+    pub id: String,
+    pub public_key: Vec<u8>,
+    pub installation_id: u64,
+    /// Installed on the fake's org.
+    pub installed: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -146,6 +158,9 @@ pub struct State {
     pub assigned_at: BTreeMap<String, String>,
     /// Lowercased logins with a pending org invitation: their seat call answers 422.
     pub invited: BTreeSet<String>,
+    pub app: Option<FakeApp>,
+    /// Installation tokens lent to the App; each works like `TOKEN`.
+    pub issued_tokens: Vec<String>,
     /// The seat list, built once and dropped on every change, so that pages of a large
     /// org are cheap to serve.
     seat_cache: Option<Arc<Vec<Value>>>,
@@ -174,6 +189,8 @@ impl State {
             activity: BTreeMap::new(),
             assigned_at: BTreeMap::new(),
             invited: BTreeSet::new(),
+            app: None,
+            issued_tokens: Vec::new(),
             seat_cache: None,
         }
     }
@@ -520,9 +537,28 @@ fn route(
             .unwrap_or("")
     };
     let repos = path.starts_with("/repos/");
-    let expected = if repos { WORKFLOW_TOKEN } else { TOKEN };
-    if header("authorization") != format!("Bearer {expected}") {
-        return error(401, "Bad credentials");
+    let bearer = header("authorization")
+        .strip_prefix("Bearer ")
+        .unwrap_or("")
+        .to_string();
+    let app_call = path.starts_with("/app/") || path.ends_with("/installation");
+    let authorized = if repos {
+        bearer == WORKFLOW_TOKEN
+    } else if app_call {
+        // App endpoints take the App's JWT, nothing else.
+        app_jwt_is_valid(state, &bearer)
+    } else {
+        bearer == TOKEN || state.issued_tokens.contains(&bearer)
+    };
+    if !authorized {
+        return error(
+            401,
+            if app_call {
+                "A JSON web token could not be decoded"
+            } else {
+                "Bad credentials"
+            },
+        );
     }
     if header("x-github-api-version") != "2022-11-28"
         || header("accept") != "application/vnd.github+json"
@@ -554,12 +590,34 @@ fn route(
             &format!("{base}{path}"),
         );
     }
+    if let ("POST", ["app", "installations", id, "access_tokens"]) = (method.as_str(), &parts[..]) {
+        let known = state
+            .app
+            .as_ref()
+            .is_some_and(|app| app.installed && id.parse() == Ok(app.installation_id));
+        if !known {
+            return error(404, "Not Found");
+        }
+        let token = format!("{INSTALLATION_TOKEN}{}", state.issued_tokens.len());
+        state.issued_tokens.push(token.clone());
+        return json_response(
+            201,
+            json!({"token": token, "expires_at": "2026-11-25T13:00:00Z", "permissions": {"organization_copilot_seat_management": "write", "members": "read"}}),
+        );
+    }
     let org_ok =
         parts.len() >= 2 && parts[0] == "orgs" && parts[1].eq_ignore_ascii_case(&state.org);
     if !org_ok {
         return error(404, "Not Found");
     }
     match (method.as_str(), &parts[2..]) {
+        ("GET", ["installation"]) => match &state.app {
+            Some(app) if app.installed => json_response(
+                200,
+                json!({"id": app.installation_id, "app_id": app.id, "target_type": "Organization", "account": {"login": state.org}}),
+            ),
+            _ => error(404, "Not Found"),
+        },
         ("GET", ["copilot", "billing"]) => {
             let active_seats = state.active_seats();
             let active = active_seats.len();
@@ -671,6 +729,47 @@ fn route(
         },
         _ => error(404, "Not Found"),
     }
+}
+
+/// A JWT signed (RS256) by the fake's App, issued by it, current, and valid at most 10
+/// minutes, as GitHub requires.
+fn app_jwt_is_valid(state: &State, jwt: &str) -> bool {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let Some(app) = &state.app else {
+        return false;
+    };
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let [header, claims, signature] = parts[..] else {
+        return false;
+    };
+    let Ok(signature) = URL_SAFE_NO_PAD.decode(signature) else {
+        return false;
+    };
+    let key = ring::signature::UnparsedPublicKey::new(
+        &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+        &app.public_key,
+    );
+    if key
+        .verify(format!("{header}.{claims}").as_bytes(), &signature)
+        .is_err()
+    {
+        return false;
+    }
+    let Some(claims) = URL_SAFE_NO_PAD
+        .decode(claims)
+        .ok()
+        .and_then(|c| serde_json::from_slice::<Value>(&c).ok())
+    else {
+        return false;
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (Some(iat), Some(exp)) = (claims["iat"].as_u64(), claims["exp"].as_u64()) else {
+        return false;
+    };
+    claims["iss"].as_str() == Some(app.id.as_str()) && iat <= now && now < exp && exp - iat <= 600
 }
 
 /// Issue comments: list (paged), create, edit.

@@ -3,7 +3,9 @@
 pub mod fake_github;
 
 use assert_cmd::Command;
-pub use fake_github::{FakeGitHub, Fault, FaultAnswer, State, TOKEN, WORKFLOW_TOKEN};
+pub use fake_github::{
+    FakeApp, FakeGitHub, Fault, FaultAnswer, INSTALLATION_TOKEN, State, TOKEN, WORKFLOW_TOKEN,
+};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
@@ -51,23 +53,52 @@ pub fn repo_path(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
-/// Standard output; every test that reads it also checks that the token is not in it.
+/// The throwaway private key of the tests' GitHub App (made for these tests only).
+pub fn app_key_pem() -> String {
+    std::fs::read_to_string(repo_path("tests/data/test-app-key.pem")).expect("test App key")
+}
+
+/// The tests' App as the fake knows it: its public key, installed on the org.
+pub fn fake_app(id: &str) -> FakeApp {
+    use rustls_pki_types::pem::PemObject as _;
+    let der = rustls_pki_types::PrivatePkcs1KeyDer::from_pem_slice(app_key_pem().as_bytes())
+        .expect("PKCS#1 PEM");
+    let key = ring::signature::RsaKeyPair::from_der(der.secret_pkcs1_der()).expect("RSA key");
+    FakeApp {
+        id: id.to_string(),
+        public_key: ring::signature::KeyPair::public_key(&key).as_ref().to_vec(),
+        installation_id: 4242,
+        installed: true,
+    }
+}
+
+/// Panics when `text` holds a secret: a token or a line of the App's private key.
+fn assert_no_secret(text: &str, stream: &str) {
+    assert!(
+        !text.contains(TOKEN)
+            && !text.contains(WORKFLOW_TOKEN)
+            && !text.contains(INSTALLATION_TOKEN),
+        "a token leaked to {stream}"
+    );
+    let key = app_key_pem();
+    let key_lines = key.lines().filter(|l| !l.starts_with("-----"));
+    assert!(
+        !text.contains("PRIVATE KEY") && key_lines.clone().all(|l| !text.contains(l)),
+        "the App's private key leaked to {stream}"
+    );
+}
+
+/// Standard output; every test that reads it also checks that no secret is in it.
 pub fn stdout(output: &std::process::Output) -> String {
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        !text.contains(TOKEN) && !text.contains(WORKFLOW_TOKEN),
-        "a token leaked to stdout"
-    );
+    assert_no_secret(&text, "stdout");
     text
 }
 
-/// Standard error; every test that reads it also checks that the token is not in it.
+/// Standard error; every test that reads it also checks that no secret is in it.
 pub fn stderr(output: &std::process::Output) -> String {
     let text = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(
-        !text.contains(TOKEN) && !text.contains(WORKFLOW_TOKEN),
-        "a token leaked to stderr"
-    );
+    assert_no_secret(&text, "stderr");
     text
 }
 
