@@ -87,6 +87,8 @@ pub enum Command {
     Seats(SeatsArgs),
     /// Show the org's Copilot billing settings and seat breakdown
     Status(StatusArgs),
+    /// Get a Copilot usage-metrics report: its days and files (--download to save them)
+    Usage(UsageArgs),
     /// Print the JSON Schema of the file (for editors: yaml-language-server)
     Schema,
     /// Print shell completions
@@ -196,6 +198,41 @@ pub struct StatusArgs {
     /// The organization (default: the file's `org`)
     #[arg(long)]
     pub org: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    pub format: StatusFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum UsageReport {
+    #[value(name = "organization-28-day")]
+    Organization28Day,
+    #[value(name = "users-28-day")]
+    Users28Day,
+    #[value(name = "organization-1-day")]
+    Organization1Day,
+    #[value(name = "users-1-day")]
+    Users1Day,
+    #[value(name = "user-teams-1-day")]
+    UserTeams1Day,
+    #[value(name = "repos-1-day")]
+    Repos1Day,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// The organization (default: the file's `org`)
+    #[arg(long)]
+    pub org: Option<String>,
+    /// The report
+    #[arg(long, value_enum, default_value_t = UsageReport::Organization28Day)]
+    pub report: UsageReport,
+    /// The day of a 1-day report, YYYY-MM-DD (default: yesterday, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub day: Option<String>,
+    /// Save the report's files (NDJSON) in this directory
+    #[arg(long, value_name = "DIR")]
+    pub download: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
     pub format: StatusFormat,

@@ -45,6 +45,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Export(args) => commands::export::run(&ctx, args).await,
         Command::Seats(args) => commands::seats::run(&ctx, args).await,
         Command::Status(args) => commands::status::run(&ctx, args).await,
+        Command::Usage(args) => commands::usage::run(&ctx, args).await,
         Command::Schema => commands::docs::schema(),
         Command::Completions { shell } => commands::docs::completions(*shell),
         Command::Man => commands::docs::man(),

@@ -15,5 +15,6 @@ mod pages;
 mod plan;
 mod properties;
 mod schema;
+mod usage;
 mod validate_export;
 mod workflows;

@@ -7,6 +7,7 @@ pub mod export;
 pub mod plan;
 pub mod seats;
 pub mod status;
+pub mod usage;
 pub mod validate;
 
 use crate::actions;

@@ -536,6 +536,23 @@ fn route(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
     };
+    if let Some(file) = path.strip_prefix("/reports/") {
+        // Report files sit behind signed links on a storage host, which refuses a token.
+        if !header("authorization").is_empty() {
+            return error(
+                400,
+                "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter should be specified",
+            );
+        }
+        return (
+            StatusCode::OK,
+            format!(
+                "{{\"file\":\"{file}\",\"organization\":\"{}\",\"daily_active_users\":4}}\n",
+                state.org
+            ),
+        )
+            .into_response();
+    }
     let repos = path.starts_with("/repos/");
     let bearer = header("authorization")
         .strip_prefix("Bearer ")
@@ -618,6 +635,30 @@ fn route(
             ),
             _ => error(404, "Not Found"),
         },
+        ("GET", ["copilot", "metrics", "reports", kind, "latest"])
+            if ["organization-28-day", "users-28-day"].contains(kind) =>
+        {
+            let links: Vec<String> = (1..=2)
+                .map(|n| format!("{base}/reports/{kind}-{n}.ndjson?X-Amz-Signature=s3cr3t"))
+                .collect();
+            json_response(
+                200,
+                json!({"download_links": links, "report_start_day": "2026-10-28", "report_end_day": "2026-11-24"}),
+            )
+        }
+        ("GET", ["copilot", "metrics", "reports", kind]) if kind.ends_with("-1-day") => {
+            let Some(day) = query.get("day") else {
+                return error(422, "Invalid request: `day` is required");
+            };
+            // Reports exist up to yesterday (2026-11-24, with --today 2026-11-25).
+            if day.as_str() > "2026-11-24" {
+                return StatusCode::NO_CONTENT.into_response();
+            }
+            json_response(
+                200,
+                json!({"download_links": [format!("{base}/reports/{kind}-{day}.ndjson?X-Amz-Signature=s3cr3t")], "report_day": day}),
+            )
+        }
         ("GET", ["copilot", "billing"]) => {
             let active_seats = state.active_seats();
             let active = active_seats.len();
