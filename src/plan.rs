@@ -1009,6 +1009,20 @@ mod tests {
     ];
 
     #[test]
+    fn cursor_finds_ascending_logins_as_a_lookup_would() {
+        let map: BTreeMap<Login, u32> = [("alice", 1), ("Bob", 2), ("carol", 3)]
+            .into_iter()
+            .map(|(login, n)| (Login::new(login), n))
+            .collect();
+        let mut cursor = Cursor::new(&map);
+        let found: Vec<Option<u32>> = ["aaron", "ALICE", "alice", "bob", "bz", "dave"]
+            .into_iter()
+            .map(|login| cursor.get(&Login::new(login)).copied())
+            .collect();
+        assert_eq!(found, [None, Some(1), Some(1), Some(2), None, None]);
+    }
+
+    #[test]
     fn each_rule_of_spec_4() {
         for case in CASES {
             let desired = desired(case.file);
