@@ -67,11 +67,16 @@ impl Context<'_> {
 
     /// The org of `--org`, else of the file.
     pub fn org(&self, flag: Option<&str>) -> anyhow::Result<String> {
+        Ok(self.org_and_file(flag)?.0)
+    }
+
+    /// The org of `--org`, else of the file, with the file when it was read.
+    pub fn org_and_file(&self, flag: Option<&str>) -> anyhow::Result<(String, Option<LoadedFile>)> {
         if let Some(org) = flag {
             if let Err(why) = config::is_valid_login(org) {
                 bail!("`{org}` is not an organization name: {why}");
             }
-            return Ok(org.to_string());
+            return Ok((org.to_string(), None));
         }
         let path = &self.global.file;
         if !path.exists() {
@@ -80,7 +85,8 @@ impl Context<'_> {
                 path.display()
             );
         }
-        Ok(self.load_file()?.desired.org)
+        let file = self.load_file()?;
+        Ok((file.desired.org.clone(), Some(file)))
     }
 
     /// A client for the seat calls on `org`: with the seat token, or a GitHub App's

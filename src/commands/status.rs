@@ -8,12 +8,9 @@ use crate::render::{self, status::Status};
 use anyhow::Context as _;
 
 pub async fn run(ctx: &Context<'_>, args: &StatusArgs) -> anyhow::Result<i32> {
-    let org = ctx.org(args.org.as_deref())?;
+    let (org, file) = ctx.org_and_file(args.org.as_deref())?;
     // The file's price when the org is the file's; else the plan type's list price.
-    let file_price = match &args.org {
-        None => ctx.load_file()?.desired.price_per_seat_usd,
-        Some(_) => None,
-    };
+    let file_price = file.and_then(|file| file.desired.price_per_seat_usd);
     let client = ctx.client(&org).await?;
     let billing = fetch_billing(&client, &org)
         .await
