@@ -17,14 +17,18 @@ const FILE: &str = "org: acme\nusers: [alice, bob]\nteams: [platform]\n";
 #[test]
 fn the_readme_example_plans_offline() {
     let ws = Workspace::new("");
+    // From the repository's root, as the README runs it: the plan names the file as given.
     let output = ws
         .cmd("http://127.0.0.1:9")
+        .current_dir(repo_path("."))
         .env_remove("COPILOT_SEATS_TOKEN")
-        .arg("plan")
-        .arg("-f")
-        .arg(repo_path("examples/copilot-seats.yaml"))
-        .arg("--state")
-        .arg(repo_path("examples/live-seats.json"))
+        .args([
+            "plan",
+            "-f",
+            "examples/copilot-seats.yaml",
+            "--state",
+            "examples/live-seats.json",
+        ])
         .output()
         .expect("run");
     assert!(output.status.success(), "{}", stderr(&output));
