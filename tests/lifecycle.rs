@@ -276,3 +276,29 @@ fn export_skip_inactive_days_leaves_out_idle_direct_users_ready_for_a_pr() {
         json!([{"action": "remove_user", "login": "bob", "reason": "not declared"}])
     );
 }
+
+#[test]
+fn seats_reads_a_snapshot_offline_as_the_readme_shows() {
+    let ws = Workspace::new("");
+    let output = ws
+        .cmd("http://127.0.0.1:9")
+        .current_dir(crate::support::repo_path("."))
+        .env_remove("COPILOT_SEATS_TOKEN")
+        .args([
+            "seats",
+            "-f",
+            "examples/copilot-seats.yaml",
+            "--state",
+            "examples/live-seats.json",
+            "--inactive-days",
+            "30",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    let rows = json_rows(&output);
+    assert_eq!(logins(&rows), ["Dave-Ops", "heidi", "oscar"]);
+    assert_eq!(rows[2]["pending_cancellation_date"], "2026-12-01");
+    assert!(stderr(&output).contains("1 seat(s) have no assignee"));
+}
