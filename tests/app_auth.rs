@@ -27,6 +27,18 @@ fn with_app(ws: &Workspace, fake: &FakeGitHub) -> assert_cmd::Command {
     cmd
 }
 
+/// `plan` as the App, its key in `GITHUB_APP_PRIVATE_KEY`, against a fake of `state`.
+fn plan_as_app(state: State) -> (FakeGitHub, std::process::Output) {
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new(FILE);
+    let output = with_app(&ws, &fake)
+        .env("GITHUB_APP_PRIVATE_KEY", app_key_pem())
+        .arg("plan")
+        .output()
+        .expect("run");
+    (fake, output)
+}
+
 fn requests(fake: &FakeGitHub) -> Vec<String> {
     fake.state()
         .requests
@@ -107,13 +119,7 @@ fn copilot_seats_token_goes_first_and_the_app_before_github_token() {
 
 #[test]
 fn an_app_not_installed_on_the_org_says_what_to_do() {
-    let fake = FakeGitHub::start(org_with_app(false));
-    let ws = Workspace::new(FILE);
-    let output = with_app(&ws, &fake)
-        .env("GITHUB_APP_PRIVATE_KEY", app_key_pem())
-        .args(["plan"])
-        .output()
-        .expect("run");
+    let (fake, output) = plan_as_app(org_with_app(false));
     assert_fails_with(
         &output,
         "GitHub App 98765 is not installed on `acme` (GET /orgs/acme/installation answered 404): install it on the org",
@@ -127,16 +133,10 @@ fn a_jwt_from_another_key_or_app_is_refused_by_github() {
     if let Some(app) = &mut state.app {
         app.id = "11111".into();
     }
-    let fake = FakeGitHub::start(state);
-    let ws = Workspace::new(FILE);
-    let output = with_app(&ws, &fake)
-        .env("GITHUB_APP_PRIVATE_KEY", app_key_pem())
-        .args(["plan"])
-        .output()
-        .expect("run");
+    let (fake, output) = plan_as_app(state);
     assert_fails_with(
         &output,
-        "GitHub answered 401: A JSON web token could not be decoded",
+        "GitHub answered 401: A JSON web token could not be decoded (GitHub rejected the App's JWT: check that GITHUB_APP_ID is the App's ID",
     );
     assert!(fake.state().issued_tokens.is_empty());
 }
