@@ -77,11 +77,7 @@ fn one_sticky_comment_always_shows_the_current_plan() {
     assert!(!bodies[0].contains("`mallory`: not declared"));
 
     // After apply, no changes: said in the same comment.
-    let apply = ws
-        .cmd(&fake.url)
-        .args(["apply", "--yes"])
-        .output()
-        .expect("run");
+    let apply = ws.run(&fake.url, &["apply", "--yes"]);
     assert!(apply.status.success(), "{}", stderr(&apply));
     comment(&ws, &fake);
     let bodies = sticky(&fake);
@@ -115,11 +111,7 @@ fn one_sticky_comment_always_shows_the_current_plan() {
 fn comment_needs_the_workflow_context() {
     let fake = FakeGitHub::start(org());
     let ws = Workspace::new(FILE);
-    let output = ws
-        .cmd(&fake.url)
-        .args(["plan", "--comment"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["plan", "--comment"]);
     assert_fails_with(&output, "--comment needs GITHUB_REPOSITORY (owner/name)");
     assert!(
         stdout(&output).contains("+ user bob"),
@@ -193,11 +185,7 @@ fn markdown_stays_under_the_comment_limit_for_huge_plans() {
     state.with_direct_seats(&logins.iter().map(String::as_str).collect::<Vec<_>>());
     let fake = FakeGitHub::start(state);
     let ws = Workspace::new("org: acme\nusers: [user-with-a-long-login-00000]\n");
-    let output = ws
-        .cmd(&fake.url)
-        .args(["plan", "--format", "markdown"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["plan", "--format", "markdown"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let markdown = stdout(&output);
     assert!(

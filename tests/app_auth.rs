@@ -71,7 +71,7 @@ fn apply_with_a_github_app_uses_its_installation_token() {
     let state = fake.state();
     assert_eq!(state.issued_tokens.len(), 1);
     assert!(state.issued_tokens[0].starts_with(INSTALLATION_TOKEN));
-    let seats: Vec<String> = state.active_seats().into_keys().collect();
+    let seats = state.seat_logins();
     assert_eq!(seats, ["alice", "bob"]);
 }
 

@@ -35,11 +35,7 @@ fn apply_reaches_the_declared_state_in_one_run() {
     let fake = FakeGitHub::start(busy_org());
     let ws = Workspace::new(&busy_file());
 
-    let output = ws
-        .cmd(&fake.url)
-        .args(["apply", "--yes"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["apply", "--yes"]);
     assert!(
         output.status.success(),
         "{}{}",
@@ -112,11 +108,7 @@ fn apply_reaches_the_declared_state_in_one_run() {
     );
     drop(state);
 
-    let second = ws
-        .cmd(&fake.url)
-        .args(["plan", "--detailed-exitcode"])
-        .output()
-        .expect("run");
+    let second = ws.run(&fake.url, &["plan", "--detailed-exitcode"]);
     assert_eq!(
         second.status.code(),
         Some(0),
@@ -131,11 +123,7 @@ fn apply_reaches_the_declared_state_in_one_run() {
 fn detailed_exitcode_is_2_with_changes_pending() {
     let fake = FakeGitHub::start(busy_org());
     let ws = Workspace::new(&busy_file());
-    let output = ws
-        .cmd(&fake.url)
-        .args(["plan", "--detailed-exitcode"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["plan", "--detailed-exitcode"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(fake.state().writes().is_empty());
 }
@@ -144,7 +132,7 @@ fn detailed_exitcode_is_2_with_changes_pending() {
 fn apply_needs_yes_without_a_terminal() {
     let fake = FakeGitHub::start(busy_org());
     let ws = Workspace::new(&busy_file());
-    let output = ws.cmd(&fake.url).arg("apply").output().expect("run");
+    let output = ws.run(&fake.url, &["apply"]);
     assert_fails_with(&output, "refusing to apply without --yes");
     assert!(fake.state().writes().is_empty());
 }
@@ -155,11 +143,7 @@ fn blocked_plans_are_refused_unless_allowed() {
     state.with_direct_seats(&["a", "b", "c"]);
     let fake = FakeGitHub::start(state);
     let ws = Workspace::new("org: acme\nusers: []\n");
-    let output = ws
-        .cmd(&fake.url)
-        .args(["apply", "--yes"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["apply", "--yes"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stdout(&output).contains("BLOCKED: the plan removes every seat"),
@@ -173,11 +157,7 @@ fn blocked_plans_are_refused_unless_allowed() {
     );
     assert!(fake.state().writes().is_empty());
 
-    let output = ws
-        .cmd(&fake.url)
-        .args(["apply", "--yes", "--allow-mass-removal"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["apply", "--yes", "--allow-mass-removal"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(fake.state().active_seats().is_empty());
 }
@@ -186,11 +166,7 @@ fn blocked_plans_are_refused_unless_allowed() {
 fn non_members_stop_the_plan_before_any_write() {
     let fake = FakeGitHub::start(busy_org());
     let ws = Workspace::new("org: acme\nusers:\n  - mallory\n  - stranger\n");
-    let output = ws
-        .cmd(&fake.url)
-        .args(["apply", "--yes"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["apply", "--yes"]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(
@@ -206,11 +182,7 @@ fn assign_all_stops_with_what_to_change() {
     state.setting = "assign_all".into();
     let fake = FakeGitHub::start(state);
     let ws = Workspace::new(&busy_file());
-    let output = ws
-        .cmd(&fake.url)
-        .args(["apply", "--yes"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["apply", "--yes"]);
     assert_fails_with(&output, "`acme` assigns Copilot seats with `assign_all`");
     assert!(fake.state().writes().is_empty());
 }
@@ -222,20 +194,12 @@ fn a_404_at_apply_drops_the_unknown_names_and_sends_the_rest() {
     state.add_members(&["bob", "carol"]);
     let fake = FakeGitHub::start(state);
     let ws = Workspace::new("org: acme\nusers: [alice, bob, carol]\n");
-    let plan = ws
-        .cmd(&fake.url)
-        .args(["plan", "--out", "plan.json"])
-        .output()
-        .expect("run");
+    let plan = ws.run(&fake.url, &["plan", "--out", "plan.json"]);
     assert!(plan.status.success(), "{}", stderr(&plan));
     // bob leaves the org between plan and apply.
     fake.state().members.retain(|m| m != "bob");
 
-    let output = ws
-        .cmd(&fake.url)
-        .args(["apply", "--plan", "plan.json", "--yes"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["apply", "--plan", "plan.json", "--yes"]);
     assert_eq!(output.status.code(), Some(1));
     let out = stdout(&output);
     assert!(out.contains("FAILED POST /orgs/acme/copilot/billing/selected_users [bob, carol]: POST /orgs/acme/copilot/billing/selected_users: GitHub answered 404: One or more users do not exist in this organization: bob\n"), "{out}");
@@ -249,7 +213,7 @@ fn a_404_at_apply_drops_the_unknown_names_and_sends_the_rest() {
         out.contains("Apply incomplete: 2 of 3 name(s) in effect."),
         "{out}"
     );
-    let seats: Vec<String> = fake.state().active_seats().into_keys().collect();
+    let seats = fake.state().seat_logins();
     assert_eq!(
         seats,
         ["alice", "carol"],
@@ -265,11 +229,7 @@ fn saved_plans_apply_and_stale_ones_are_refused() {
     let fake = FakeGitHub::start(state);
     let ws = Workspace::new("org: acme\nusers: [alice, bob]\n");
     let plan = |ws: &Workspace| {
-        let output = ws
-            .cmd(&fake.url)
-            .args(["plan", "--out", "plan.json", "-q"])
-            .output()
-            .expect("run");
+        let output = ws.run(&fake.url, &["plan", "--out", "plan.json", "-q"]);
         assert!(output.status.success(), "{}", stderr(&output));
     };
     let apply = |ws: &Workspace| {
@@ -314,7 +274,7 @@ fn saved_plans_apply_and_stale_ones_are_refused() {
     let output = apply(&ws);
     assert!(output.status.success(), "{}", stderr(&output));
     // The file now declares carol too, and mallory's seat goes.
-    let seats: Vec<String> = fake.state().active_seats().into_keys().collect();
+    let seats = fake.state().seat_logins();
     assert_eq!(seats, ["alice", "bob", "carol"]);
     assert!(fake.state().pending.contains_key("mallory"));
 }
@@ -340,22 +300,14 @@ fn every_scenario_converges_in_one_apply() {
     for file in scenarios {
         let fake = FakeGitHub::start(busy_org());
         let ws = Workspace::new(&file);
-        let output = ws
-            .cmd(&fake.url)
-            .args(["apply", "--yes"])
-            .output()
-            .expect("run");
+        let output = ws.run(&fake.url, &["apply", "--yes"]);
         assert!(
             output.status.success(),
             "{file}\n{}{}",
             stdout(&output),
             stderr(&output)
         );
-        let second = ws
-            .cmd(&fake.url)
-            .args(["plan", "--detailed-exitcode"])
-            .output()
-            .expect("run");
+        let second = ws.run(&fake.url, &["plan", "--detailed-exitcode"]);
         assert_eq!(
             second.status.code(),
             Some(0),

@@ -38,7 +38,7 @@ fn apply_converges(fake: &FakeGitHub, extra: &[&str]) -> std::process::Output {
         .args(["apply", "--yes"])
         .output()
         .expect("run");
-    let seats: Vec<String> = fake.state().active_seats().into_keys().collect();
+    let seats = fake.state().seat_logins();
     assert_eq!(
         seats,
         ["alice", "bob", "walter"],
@@ -47,11 +47,7 @@ fn apply_converges(fake: &FakeGitHub, extra: &[&str]) -> std::process::Output {
         stderr(&output)
     );
     assert!(fake.state().pending.contains_key("mallory"));
-    let again = ws
-        .cmd(&fake.url)
-        .args(["plan", "--detailed-exitcode"])
-        .output()
-        .expect("run");
+    let again = ws.run(&fake.url, &["plan", "--detailed-exitcode"]);
     assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
     output
 }
@@ -62,11 +58,7 @@ fn reads_are_retried_after_a_5xx_with_an_html_body() {
         Fault::status("GET", SEATS, 502, HTML_502).header("content-type", "text/html"),
     ]);
     let ws = Workspace::new(FILE);
-    let output = ws
-        .cmd(&fake.url)
-        .args(["plan", "--detailed-exitcode"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["plan", "--detailed-exitcode"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert_eq!(count(&fake, "GET", SEATS), 2);
 }
@@ -83,7 +75,7 @@ fn a_lasting_5xx_is_reported_with_the_status_and_the_body() {
         .times(10),
     ]);
     let ws = Workspace::new(FILE);
-    let output = ws.cmd(&fake.url).arg("plan").output().expect("run");
+    let output = ws.run(&fake.url, &["plan"]);
     assert_fails_with(
         &output,
         "cannot list the Copilot seats of `acme`: GET /orgs/acme/copilot/billing/seats?per_page=100&page=1: GitHub answered 503: <html><body>Service Unavailable</body></html>",
@@ -95,11 +87,7 @@ fn a_lasting_5xx_is_reported_with_the_status_and_the_body() {
 fn a_connection_reset_on_a_read_is_retried() {
     let fake = org(vec![Fault::new("GET", SEATS, FaultAnswer::DropConnection)]);
     let ws = Workspace::new(FILE);
-    let output = ws
-        .cmd(&fake.url)
-        .args(["-v", "plan"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["-v", "plan"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("retry 1 of 3"),
@@ -114,11 +102,7 @@ fn a_read_slower_than_the_timeout_is_retried() {
         Fault::new("GET", SEATS, FaultAnswer::Normal).delay_ms(2500),
     ]);
     let ws = Workspace::new(FILE);
-    let output = ws
-        .cmd(&fake.url)
-        .args(["--request-timeout", "1", "plan"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["--request-timeout", "1", "plan"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(count(&fake, "GET", SEATS), 2);
 }
@@ -132,7 +116,7 @@ fn truncated_json_is_a_clear_error() {
         "{\"seat_management_setting\": \"assign_sel",
     )]);
     let ws = Workspace::new(FILE);
-    let output = ws.cmd(&fake.url).arg("plan").output().expect("run");
+    let output = ws.run(&fake.url, &["plan"]);
     assert_fails_with(
         &output,
         "GET /orgs/acme/copilot/billing: cannot read GitHub's answer: EOF while parsing",
@@ -154,7 +138,7 @@ fn a_403_without_rate_limit_signs_is_a_permission_error_not_retried() {
         ),
     ]);
     let ws = Workspace::new(FILE);
-    let output = ws.cmd(&fake.url).arg("plan").output().expect("run");
+    let output = ws.run(&fake.url, &["plan"]);
     assert_fails_with(
         &output,
         "GitHub answered 403: Resource not accessible by personal access token (the token in COPILOT_SEATS_TOKEN lacks permission: it needs manage_billing:copilot",
@@ -178,11 +162,7 @@ fn a_secondary_rate_limit_with_retry_after_is_waited_out() {
         .header("retry-after", "1"),
     ]);
     let ws = Workspace::new(FILE);
-    let output = ws
-        .cmd(&fake.url)
-        .args(["-v", "plan"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["-v", "plan"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("rate limited (403), waiting 1 s"),
@@ -223,11 +203,7 @@ fn an_exhausted_primary_limit_waits_until_the_reset() {
 fn a_rate_limit_beyond_the_allowed_wait_stops_with_a_clear_message() {
     let fake = org(vec![Fault::status("GET", SEATS, 429, "")]);
     let ws = Workspace::new(FILE);
-    let output = ws
-        .cmd(&fake.url)
-        .args(["--max-rate-limit-wait", "5", "plan"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["--max-rate-limit-wait", "5", "plan"]);
     assert_fails_with(
         &output,
         "GitHub's rate limit asks to wait 60 s more after 0 s, beyond --max-rate-limit-wait (5 s): run again later",
@@ -250,11 +226,7 @@ fn seats_changing_between_pages_are_read_again() {
     let fake = FakeGitHub::start(state);
     let file = format!("org: acme\nusers: [{}]\n", logins.join(", "));
     let ws = Workspace::new(&file);
-    let output = ws
-        .cmd(&fake.url)
-        .args(["plan", "--format", "json"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["plan", "--format", "json"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let plan: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(plan["summary"]["seats_before"], 151);
@@ -344,11 +316,7 @@ fn assign_all_set_during_apply_stops_with_an_account() {
             .mutate(|state| state.setting = "assign_all".into()),
     ]);
     let ws = Workspace::new(FILE);
-    let output = ws
-        .cmd(&fake.url)
-        .args(["apply", "--yes"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["apply", "--yes"]);
     assert_eq!(output.status.code(), Some(1));
     let out = stdout(&output);
     assert!(out.contains("FAILED   add user bob: POST /orgs/acme/copilot/billing/selected_users: GitHub answered 422"), "{out}");
@@ -375,11 +343,7 @@ fn a_partial_422_in_the_middle_of_a_batch_is_accounted_for_and_converges() {
     ];
     let fake = FakeGitHub::start(state);
     let ws = Workspace::new("org: acme\nusers: [alice]\nteams: [platform]\n");
-    let output = ws
-        .cmd(&fake.url)
-        .args(["apply", "--yes"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["apply", "--yes"]);
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
     let out = stdout(&output);
     assert!(
@@ -391,19 +355,11 @@ fn a_partial_422_in_the_middle_of_a_batch_is_accounted_for_and_converges() {
         out.contains("FAILED   remove user b1: `b1` keeps the seat through team `platform`: GitHub does not cancel a team-assigned seat; remove them from the team"),
         "{out}"
     );
-    let seats: Vec<String> = fake.state().active_seats().into_keys().collect();
+    let seats = fake.state().seat_logins();
     assert_eq!(seats, ["alice", "b1", "walter"]);
     // b1 is now covered by a declared team: nothing is left to do.
-    let again = ws
-        .cmd(&fake.url)
-        .args(["apply", "--yes"])
-        .output()
-        .expect("run");
+    let again = ws.run(&fake.url, &["apply", "--yes"]);
     assert!(again.status.success(), "{}", stdout(&again));
-    let plan = ws
-        .cmd(&fake.url)
-        .args(["plan", "--detailed-exitcode"])
-        .output()
-        .expect("run");
+    let plan = ws.run(&fake.url, &["plan", "--detailed-exitcode"]);
     assert_eq!(plan.status.code(), Some(0), "{}", stdout(&plan));
 }

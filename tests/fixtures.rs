@@ -1,6 +1,6 @@
 //! GitHub's official example payloads (tests/data/api, copied from shared/api) decode.
 
-use crate::support::repo_path;
+use crate::support::{files_in, repo_path};
 use copilot_seats::github::seats::{Billing, live_state_from_snapshot};
 use copilot_seats::model::{Login, SeatSource};
 
@@ -47,15 +47,8 @@ fn billing_example_decodes() {
 
 #[test]
 fn every_response_example_is_json_and_seat_lists_decode() {
-    let dir = repo_path("tests/data/api");
     let mut count = 0;
-    for entry in std::fs::read_dir(&dir).expect("dir") {
-        let path = entry.expect("entry").path();
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_string();
+    for (name, path) in files_in("tests/data/api") {
         if !name.contains(".response-") {
             continue;
         }

@@ -24,10 +24,6 @@ fn dated_org() -> State {
 
 const FILE: &str = "org: acme\nusers: [alice, bob, carol]\nteams: [platform]\n";
 
-fn run(fake: &FakeGitHub, ws: &Workspace, args: &[&str]) -> std::process::Output {
-    ws.cmd(&fake.url).args(args).output().expect("run")
-}
-
 fn json_rows(output: &std::process::Output) -> Vec<Value> {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
     serde_json::from_str(&stdout(output)).expect("JSON rows")
@@ -41,7 +37,7 @@ fn logins(rows: &[Value]) -> Vec<&str> {
 fn seats_lists_every_seat_with_source_activity_and_days_inactive() {
     let fake = FakeGitHub::start(dated_org());
     let ws = Workspace::new(FILE);
-    let rows = json_rows(&run(&fake, &ws, &["seats", "--format", "json"]));
+    let rows = json_rows(&ws.run(&fake.url, &["seats", "--format", "json"]));
     assert_eq!(logins(&rows), ["alice", "bob", "carol", "dave", "erin"]);
     assert_eq!(
         rows[2],
@@ -72,7 +68,7 @@ fn seats_lists_every_seat_with_source_activity_and_days_inactive() {
 fn seats_as_a_table_and_as_csv() {
     let fake = FakeGitHub::start(dated_org());
     let ws = Workspace::new(FILE);
-    let table = stdout(&run(&fake, &ws, &["seats"]));
+    let table = stdout(&ws.run(&fake.url, &["seats"]));
     let lines: Vec<&str> = table.lines().collect();
     assert!(lines[0].starts_with("LOGIN  SOURCE"), "{table}");
     assert!(
@@ -86,7 +82,7 @@ fn seats_as_a_table_and_as_csv() {
         "{table}"
     );
 
-    let csv = stdout(&run(&fake, &ws, &["seats", "--format", "csv"]));
+    let csv = stdout(&ws.run(&fake.url, &["seats", "--format", "csv"]));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
@@ -103,7 +99,7 @@ fn seats_filters_by_inactivity_use_and_team() {
     let filtered = |args: &[&str]| {
         let mut all = vec!["seats", "--format", "json"];
         all.extend_from_slice(args);
-        let rows = json_rows(&run(&fake, &ws, &all));
+        let rows = json_rows(&ws.run(&fake.url, &all));
         logins(&rows)
             .into_iter()
             .map(str::to_string)
@@ -127,11 +123,7 @@ fn seats_filters_by_inactivity_use_and_team() {
 fn seats_user_asks_for_one_seat() {
     let fake = FakeGitHub::start(dated_org());
     let ws = Workspace::new(FILE);
-    let rows = json_rows(&run(
-        &fake,
-        &ws,
-        &["seats", "--user", "Dave", "--format", "json"],
-    ));
+    let rows = json_rows(&ws.run(&fake.url, &["seats", "--user", "Dave", "--format", "json"]));
     assert_eq!(logins(&rows), ["dave"]);
     assert_eq!(rows[0]["team"], "platform");
     assert_eq!(rows[0]["days_inactive"], 319);
@@ -144,15 +136,15 @@ fn seats_user_asks_for_one_seat() {
     assert_eq!(paths, ["/orgs/acme/members/Dave/copilot"]);
 
     assert_fails_with(
-        &run(&fake, &ws, &["seats", "--user", "frank"]),
+        &ws.run(&fake.url, &["seats", "--user", "frank"]),
         "`frank` holds no Copilot seat in `acme`",
     );
     assert_fails_with(
-        &run(&fake, &ws, &["seats", "--user", "gina"]),
+        &ws.run(&fake.url, &["seats", "--user", "gina"]),
         "`gina` has not yet accepted the invitation to `acme`",
     );
     assert_fails_with(
-        &run(&fake, &ws, &["seats", "--user", "not a login"]),
+        &ws.run(&fake.url, &["seats", "--user", "not a login"]),
         "is not a GitHub login",
     );
 }
@@ -161,15 +153,15 @@ fn seats_user_asks_for_one_seat() {
 fn seats_takes_the_org_from_the_flag_or_the_file() {
     let fake = FakeGitHub::start(dated_org());
     let ws = Workspace::new("org: elsewhere\nusers: [alice]\n");
-    let output = run(&fake, &ws, &["seats", "--org", "acme", "--format", "json"]);
+    let output = ws.run(&fake.url, &["seats", "--org", "acme", "--format", "json"]);
     assert_eq!(json_rows(&output).len(), 5);
     // The file's org is not the fake's: GitHub's 404 is reported.
     assert_fails_with(
-        &run(&fake, &ws, &["seats"]),
+        &ws.run(&fake.url, &["seats"]),
         "cannot list the Copilot seats of `elsewhere`",
     );
     assert_fails_with(
-        &run(&fake, &ws, &["-f", "missing.yaml", "seats"]),
+        &ws.run(&fake.url, &["-f", "missing.yaml", "seats"]),
         "no --org given and no `missing.yaml` to read the org from",
     );
 }
@@ -178,7 +170,7 @@ fn seats_takes_the_org_from_the_flag_or_the_file() {
 fn status_shows_settings_breakdown_and_cost() {
     let fake = FakeGitHub::start(dated_org());
     let ws = Workspace::new(FILE);
-    let output = run(&fake, &ws, &["status", "--format", "json"]);
+    let output = ws.run(&fake.url, &["status", "--format", "json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let status: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
     assert_eq!(status["org"], "acme");
@@ -192,7 +184,7 @@ fn status_shows_settings_breakdown_and_cost() {
     assert_eq!(status["price_per_seat_usd"], 19.0);
     assert_eq!(status["monthly_cost_usd"], 95.0);
 
-    let text = stdout(&run(&fake, &ws, &["status"]));
+    let text = stdout(&ws.run(&fake.url, &["status"]));
     assert!(text.starts_with("Copilot in acme\n"), "{text}");
     assert!(
         text.contains("assign_selected (selected members: copilot-seats can manage seats)"),
@@ -207,7 +199,7 @@ fn status_shows_settings_breakdown_and_cost() {
         "copilot-seats.yaml",
         &format!("{FILE}price_per_seat_usd: 25.5\n"),
     );
-    let text = stdout(&run(&fake, &ws, &["status"]));
+    let text = stdout(&ws.run(&fake.url, &["status"]));
     assert!(text.contains("127.50 USD (5 seats x 25.50 USD)"), "{text}");
     assert!(
         text.contains("assign_all (every member: seat changes answer 422"),
@@ -223,7 +215,7 @@ fn the_plan_suggests_reclaiming_inactive_seats_and_never_removes_them() {
     let ws = Workspace::new(&format!(
         "{FILE}reclaim: {{inactive_after_days: 90, grace_days: 30}}\n"
     ));
-    let output = run(&fake, &ws, &["plan", "--format", "json"]);
+    let output = ws.run(&fake.url, &["plan", "--format", "json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let plan: Value = serde_json::from_str(&stdout(&output)).expect("plan");
     // bob: 177 days idle. carol never used hers, but it is 24 days old: within the grace.
@@ -233,10 +225,10 @@ fn the_plan_suggests_reclaiming_inactive_seats_and_never_removes_them() {
     );
     assert_eq!(plan["changes"], json!([]));
 
-    let markdown = stdout(&run(&fake, &ws, &["plan", "--format", "markdown"]));
+    let markdown = stdout(&ws.run(&fake.url, &["plan", "--format", "markdown"]));
     assert!(markdown.contains("Inactive seats to reclaim"), "{markdown}");
     assert!(markdown.contains("bob"), "{markdown}");
-    let text = stdout(&run(&fake, &ws, &["plan"]));
+    let text = stdout(&ws.run(&fake.url, &["plan"]));
     assert!(text.contains("no activity for 177 days"), "{text}");
 }
 
@@ -244,9 +236,8 @@ fn the_plan_suggests_reclaiming_inactive_seats_and_never_removes_them() {
 fn export_skip_inactive_days_leaves_out_idle_direct_users_ready_for_a_pr() {
     let fake = FakeGitHub::start(dated_org());
     let ws = Workspace::new("");
-    let output = run(
-        &fake,
-        &ws,
+    let output = ws.run(
+        &fake.url,
         &["export", "--org", "acme", "--skip-inactive-days", "90"],
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
@@ -269,7 +260,7 @@ fn export_skip_inactive_days_leaves_out_idle_direct_users_ready_for_a_pr() {
 
     // The exported file plans exactly the removal of bob.
     ws.write("copilot-seats.yaml", &exported);
-    let output = run(&fake, &ws, &["plan", "--format", "json"]);
+    let output = ws.run(&fake.url, &["plan", "--format", "json"]);
     let plan: Value = serde_json::from_str(&stdout(&output)).expect("plan");
     assert_eq!(
         plan["changes"],

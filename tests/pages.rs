@@ -46,11 +46,10 @@ fn file() -> String {
 fn plan_with(concurrency: &str) -> (Value, Vec<String>) {
     let fake = FakeGitHub::start(large_org());
     let ws = Workspace::new(&file());
-    let output = ws
-        .cmd(&fake.url)
-        .args(["--max-concurrency", concurrency, "plan", "--format", "json"])
-        .output()
-        .expect("run");
+    let output = ws.run(
+        &fake.url,
+        &["--max-concurrency", concurrency, "plan", "--format", "json"],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let mut plan: Value = serde_json::from_slice(&output.stdout).expect("json plan");
     plan.as_object_mut().expect("object").remove("generated_at");

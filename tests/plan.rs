@@ -39,11 +39,7 @@ fn the_readme_example_plans_offline() {
 fn json_plan_has_the_spec_fields() {
     let fake = FakeGitHub::start(small_org());
     let ws = Workspace::new(FILE);
-    let output = ws
-        .cmd(&fake.url)
-        .args(["plan", "--format", "json"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["plan", "--format", "json"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let plan: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(plan["format_version"], 1);
@@ -84,11 +80,7 @@ fn json_plan_has_the_spec_fields() {
 fn the_token_never_appears_in_output_logs_or_plan_files() {
     let fake = FakeGitHub::start(small_org());
     let ws = Workspace::new(FILE);
-    let output = ws
-        .cmd(&fake.url)
-        .args(["-v", "plan", "--out", "plan.json"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["-v", "plan", "--out", "plan.json"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("GET /orgs/acme/copilot/billing -> 200"),
@@ -138,7 +130,7 @@ fn no_token_is_a_clear_error() {
 fn an_unknown_org_is_a_404_with_a_hint() {
     let fake = FakeGitHub::start(small_org());
     let ws = Workspace::new("org: nope\n");
-    let output = ws.cmd(&fake.url).arg("plan").output().expect("run");
+    let output = ws.run(&fake.url, &["plan"]);
     assert_fails_with(
         &output,
         "GitHub answered 404: Not Found (check the organization name",

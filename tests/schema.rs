@@ -2,7 +2,7 @@
 //! bad-input corpus and a table of edge cases; the two checks a schema cannot express
 //! (duplicates and names both declared and ignored) are named here.
 
-use crate::support::repo_path;
+use crate::support::{files_in, repo_path};
 use copilot_seats::commands::docs::SCHEMA;
 use copilot_seats::config;
 
@@ -34,13 +34,7 @@ fn the_example_is_valid_for_both() {
 
 #[test]
 fn the_bad_corpus_is_rejected_by_both_but_for_what_a_schema_cannot_express() {
-    for entry in std::fs::read_dir(repo_path("tests/data/bad")).expect("corpus") {
-        let path = entry.expect("entry").path();
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_string();
+    for (name, path) in files_in("tests/data/bad") {
         let text = String::from_utf8_lossy(&std::fs::read(&path).expect("read")).into_owned();
         assert!(!validate_accepts(&text), "{name}");
         assert_eq!(

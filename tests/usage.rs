@@ -24,7 +24,7 @@ fn paths(fake: &FakeGitHub) -> Vec<String> {
 fn the_latest_28_day_report_shows_its_days_and_files() {
     let fake = FakeGitHub::start(org());
     let ws = Workspace::new(FILE);
-    let output = ws.cmd(&fake.url).arg("usage").output().expect("run");
+    let output = ws.run(&fake.url, &["usage"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(
@@ -44,9 +44,9 @@ fn the_latest_28_day_report_shows_its_days_and_files() {
 fn download_saves_the_files_without_sending_the_token() {
     let fake = FakeGitHub::start(org());
     let ws = Workspace::new(FILE);
-    let output = ws
-        .cmd(&fake.url)
-        .args([
+    let output = ws.run(
+        &fake.url,
+        &[
             "usage",
             "--report",
             "users-28-day",
@@ -54,9 +54,8 @@ fn download_saves_the_files_without_sending_the_token() {
             "reports",
             "--format",
             "json",
-        ])
-        .output()
-        .expect("run");
+        ],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let view: Value = serde_json::from_str(&stdout(&output)).expect("json");
     assert_eq!(view["report"], "users-28-day");

@@ -6,7 +6,7 @@ use crate::support::{FakeGitHub, State, Workspace, assert_fails_with, repo_path,
 fn validate_reports_every_error_without_network() {
     let fake = FakeGitHub::start(State::new("acme"));
     let ws = Workspace::new("org: acme\nusers:\n  - al_ice\n  - bob\n  - BOB\nteams: [Platform]\n");
-    let output = ws.cmd(&fake.url).arg("validate").output().expect("run");
+    let output = ws.run(&fake.url, &["validate"]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(
@@ -44,11 +44,7 @@ fn validate_accepts_the_example_and_warns_about_expired_entries() {
 #[test]
 fn a_missing_file_says_how_to_start_one() {
     let ws = Workspace::new("");
-    let output = ws
-        .cmd("http://127.0.0.1:9")
-        .args(["validate", "-f", "nope.yaml"])
-        .output()
-        .expect("run");
+    let output = ws.run("http://127.0.0.1:9", &["validate", "-f", "nope.yaml"]);
     assert_fails_with(&output, "copilot-seats export --org ORG > nope.yaml");
 }
 
@@ -62,11 +58,7 @@ fn export_then_plan_shows_no_changes() {
     state.seats_without_assignee = 1;
     let fake = FakeGitHub::start(state);
     let ws = Workspace::new("");
-    let output = ws
-        .cmd(&fake.url)
-        .args(["export", "--org", "acme"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["export", "--org", "acme"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let exported = stdout(&output);
     assert!(exported.starts_with("# Copilot seats of acme, exported by copilot-seats"));
@@ -76,11 +68,7 @@ fn export_then_plan_shows_no_changes() {
     );
     ws.write("copilot-seats.yaml", &exported);
 
-    let output = ws
-        .cmd(&fake.url)
-        .args(["plan", "--detailed-exitcode"])
-        .output()
-        .expect("run");
+    let output = ws.run(&fake.url, &["plan", "--detailed-exitcode"]);
     assert_eq!(
         output.status.code(),
         Some(0),

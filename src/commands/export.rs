@@ -4,6 +4,7 @@ use crate::cli::ExportArgs;
 use crate::commands::plan::read_snapshot;
 use crate::commands::{Context, EXIT_OK, today};
 use crate::config::is_valid_login;
+use crate::inventory::SeatFilter;
 use crate::model::{Login, SeatSource};
 use crate::render;
 use anyhow::{Context as _, bail};
@@ -28,14 +29,19 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
         );
     }
     let today = today(ctx.global.today.as_deref())?;
+    // Inactive as `seats --inactive-days` counts it; teams are kept whole.
     let skipped: Vec<(Login, i64)> = match args.skip_inactive_days {
         None => Vec::new(),
-        Some(days) => live
-            .active_seats()
-            .filter(|seat| seat.source == SeatSource::Direct)
-            .filter_map(|seat| Some((seat.login.clone(), seat.days_inactive(today)?)))
-            .filter(|(_, idle)| *idle >= i64::from(days))
-            .collect(),
+        Some(days) => {
+            let inactive = SeatFilter {
+                inactive_days: Some(days),
+                ..SeatFilter::default()
+            };
+            live.active_seats()
+                .filter(|seat| seat.source == SeatSource::Direct && inactive.matches(seat, today))
+                .filter_map(|seat| Some((seat.login.clone(), seat.days_inactive(today)?)))
+                .collect()
+        }
     };
     if !skipped.is_empty() {
         ctx.info(&format!(

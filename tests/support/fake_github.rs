@@ -284,6 +284,11 @@ impl State {
             .collect()
     }
 
+    /// Lowercased logins holding an active seat, sorted.
+    pub fn seat_logins(&self) -> Vec<String> {
+        self.active_seats().into_keys().collect()
+    }
+
     pub fn writes(&self) -> Vec<&Logged> {
         self.requests.iter().filter(|r| r.method != "GET").collect()
     }

@@ -29,6 +29,11 @@ impl Workspace {
         std::fs::write(self.path(name), text).expect("write");
     }
 
+    /// Runs the binary (see `cmd`) with `args` and waits for it.
+    pub fn run(&self, api_url: &str, args: &[&str]) -> std::process::Output {
+        self.cmd(api_url).args(args).output().expect("run")
+    }
+
     /// The binary, in this directory, with only the fake's token in its environment.
     pub fn cmd(&self, api_url: &str) -> Command {
         let mut cmd = Command::cargo_bin("copilot-seats").expect("binary");
@@ -51,6 +56,24 @@ impl Workspace {
 /// The repository's root, for the bundled examples.
 pub fn repo_path(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// The files of a folder of the repository, by name, sorted.
+pub fn files_in(relative: &str) -> Vec<(String, PathBuf)> {
+    let mut files: Vec<(String, PathBuf)> = std::fs::read_dir(repo_path(relative))
+        .expect("folder")
+        .map(|entry| {
+            let path = entry.expect("entry").path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string();
+            (name, path)
+        })
+        .collect();
+    files.sort();
+    files
 }
 
 /// The throwaway private key of the tests' GitHub App (made for these tests only).
