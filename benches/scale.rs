@@ -347,7 +347,7 @@ fn planning_time(seats: usize) -> Duration {
                 .map(|i| (Login::new(newcomer(i)), true))
                 .collect(),
         ),
-        teams: Some(BTreeMap::new()),
+        teams: BTreeMap::new(),
         plan_type: Some("business".into()),
     };
     let today = time::macros::date!(2026 - 11 - 25);

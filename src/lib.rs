@@ -11,6 +11,7 @@ pub mod config;
 pub mod github;
 pub mod inventory;
 pub mod model;
+pub mod pipeline;
 pub mod plan;
 pub mod render;
 pub mod yaml_locations;
@@ -22,6 +23,7 @@ use std::ffi::OsString;
 
 /// The whole program: parse the arguments, run the command, print a failure as one line
 /// (with its causes under `-v`), and return the exit code.
+#[allow(clippy::disallowed_macros)] // prints the failure
 pub async fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -35,9 +37,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             };
         }
     };
-    let ctx = Context {
-        global: &cli.global,
-    };
+    let ctx = Context::new(&cli.global);
     let result = match &cli.command {
         Command::Validate => commands::validate::run(&ctx),
         Command::Plan(args) => commands::plan::run(&ctx, args).await,

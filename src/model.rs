@@ -83,6 +83,13 @@ case_insensitive_name!(
     TeamSlug
 );
 
+/// A team as `GET /orgs/{org}/teams/{slug}` and its members list describe it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeamInfo {
+    pub name: String,
+    pub members: Vec<Login>,
+}
+
 /// How a seat was assigned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SeatSource {

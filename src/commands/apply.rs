@@ -3,8 +3,7 @@
 use crate::actions;
 use crate::apply;
 use crate::cli::ApplyArgs;
-use crate::commands::plan::{fetch_for_plan, fetch_live, make_plan};
-use crate::commands::{Context, EXIT_ERROR, EXIT_OK, today};
+use crate::commands::{Context, EXIT_ERROR, EXIT_OK};
 use crate::plan::{FORMAT_VERSION, Plan};
 use crate::render;
 use anyhow::{Context as _, bail};
@@ -12,9 +11,9 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
 pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
-    let today = today(ctx.global.today.as_deref())?;
+    let today = ctx.today()?;
     let file = ctx.load_file()?;
-    let client = ctx.client(&file.desired.org).await?;
+    let client = ctx.pipeline.client(&file.desired.org).await?;
     let plan = match &args.plan {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -51,7 +50,7 @@ pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
                     path.display()
                 );
             }
-            let (live, _) = fetch_live(ctx, &client, org).await?;
+            let (live, _) = ctx.pipeline.live_and_billing(&client, org).await?;
             if live.digest() != saved.meta.live_state_digest {
                 bail!(
                     "stale plan: the seats of `{org}` changed since the plan was made: run plan again"
@@ -60,8 +59,11 @@ pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
             saved
         }
         None => {
-            let (live, lookups) = fetch_for_plan(ctx, &client, &file.desired, today).await?;
-            make_plan(&file, &live, &lookups, today)?
+            let (live, lookups) = ctx
+                .pipeline
+                .live_and_lookups(&client, &file.desired, today)
+                .await?;
+            ctx.plan(&file, &live, &lookups, today)?
         }
     };
     if !ctx.global.quiet {
@@ -82,8 +84,11 @@ pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
     }
     let interval = Duration::from_millis(ctx.global.write_interval_ms);
     let replan = async || {
-        let (live, lookups) = fetch_for_plan(ctx, &client, &file.desired, today).await?;
-        let plan = make_plan(&file, &live, &lookups, today)?;
+        let (live, lookups) = ctx
+            .pipeline
+            .live_and_lookups(&client, &file.desired, today)
+            .await?;
+        let plan = ctx.plan(&file, &live, &lookups, today)?;
         Ok(apply::Replanned { plan, live })
     };
     let report = apply::apply(&client, &plan, interval, replan).await;

@@ -1,5 +1,8 @@
 //! One file per subcommand: glue from the command line to the core and the renderers.
-//! Shared here: the context every command gets, loading the file, the client, the date.
+//! Shared here: the context every command gets and how failures with several details are
+//! reported. The steps commands share (client, live seats, look-ups, plan) are in
+//! `pipeline`; no command imports another.
+#![allow(clippy::disallowed_macros)] // the command layer prints
 
 pub mod apply;
 pub mod docs;
@@ -13,16 +16,13 @@ pub mod validate;
 use crate::actions;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::{self, FileErrors, LoadedFile};
-use crate::github::auth::Credentials;
-use crate::github::seats::fetch_live_state;
-use crate::github::{Client, ClientConfig, GitHubError, Token};
 use crate::model::LiveState;
-use anyhow::{Context as _, bail};
-use indicatif::{ProgressBar, ProgressStyle};
+use crate::pipeline::{self, Pipeline};
+use crate::plan::{Lookups, Plan, PlanErrors};
+use anyhow::bail;
+use std::fmt;
 use std::io::IsTerminal;
-use std::time::Duration;
-use time::macros::format_description;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 /// Exit codes of SPEC 3.
 pub const EXIT_OK: i32 = 0;
@@ -31,6 +31,7 @@ pub const EXIT_CHANGES: i32 = 2;
 
 pub struct Context<'a> {
     pub global: &'a GlobalArgs,
+    pub pipeline: Pipeline<'a>,
 }
 
 /// A failure with several details (file errors, plan errors): `run` prints each detail,
@@ -89,31 +90,6 @@ impl Context<'_> {
         Ok((file.desired.org.clone(), Some(file)))
     }
 
-    /// A client for the seat calls on `org`: with the seat token, or a GitHub App's
-    /// installation token for `org`.
-    pub async fn client(&self, org: &str) -> anyhow::Result<Client> {
-        let config = self.client_config();
-        let token = Credentials::from_env()?
-            .token_for(&config, org)
-            .await
-            .with_context(|| format!("cannot get a GitHub App token for `{org}`"))?;
-        Ok(Client::new(&config, token)?)
-    }
-
-    pub fn client_with(&self, token: Token) -> anyhow::Result<Client> {
-        Ok(Client::new(&self.client_config(), token)?)
-    }
-
-    fn client_config(&self) -> ClientConfig {
-        ClientConfig {
-            api_url: self.global.api_url.clone(),
-            request_timeout: Duration::from_secs(self.global.request_timeout),
-            max_rate_limit_wait: Duration::from_secs(self.global.max_rate_limit_wait),
-            points_per_minute: self.global.points_per_minute,
-            verbose: self.global.verbose,
-        }
-    }
-
     /// Colour for the text output: `--color`, else a terminal without `NO_COLOR`.
     pub fn color(&self) -> bool {
         match self.global.color {
@@ -126,33 +102,6 @@ impl Context<'_> {
         }
     }
 
-    /// All seats of `org`, `--max-concurrency` pages at a time, with a progress bar on a
-    /// terminal when there are many pages.
-    pub async fn fetch_seats(&self, client: &Client, org: &str) -> Result<LiveState, GitHubError> {
-        let bar = if self.global.quiet || !std::io::stderr().is_terminal() {
-            ProgressBar::hidden()
-        } else {
-            ProgressBar::new(0)
-        };
-        bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} pages, {eta} left")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar.set_message(format!("Reading the seats of {org}"));
-        let progress = |done: usize, pages: usize| {
-            // A bar is worth showing only for long reads.
-            if pages >= 20 {
-                bar.set_length(pages as u64);
-                bar.set_position(done as u64);
-            }
-        };
-        let concurrency = usize::try_from(self.global.max_concurrency).unwrap_or(8);
-        let live = fetch_live_state(client, org, concurrency, &progress).await;
-        bar.finish_and_clear();
-        live
-    }
-
     /// Progress for people; silent with `-q`.
     pub fn info(&self, message: &str) {
         if !self.global.quiet {
@@ -161,22 +110,59 @@ impl Context<'_> {
     }
 }
 
-/// `--today`, or today in UTC.
-pub fn today(flag: Option<&str>) -> anyhow::Result<Date> {
-    match flag {
-        None => Ok(OffsetDateTime::now_utc().date()),
-        Some(text) => match Date::parse(text, format_description!("[year]-[month]-[day]")) {
-            Ok(date) => Ok(date),
-            Err(_) => bail!("--today `{text}` is not a date: write it as YYYY-MM-DD"),
-        },
+impl<'a> Context<'a> {
+    pub fn new(global: &'a GlobalArgs) -> Context<'a> {
+        let log: fn(fmt::Arguments<'_>) = log_line;
+        Context {
+            global,
+            pipeline: Pipeline {
+                global,
+                log: global.verbose.then_some(log),
+            },
+        }
+    }
+
+    /// `--today`, or today in UTC.
+    pub fn today(&self) -> anyhow::Result<Date> {
+        pipeline::today(self.global.today.as_deref())
+    }
+
+    /// Runs the planner for `file`; plan errors are printed each on its line.
+    pub fn plan(
+        &self,
+        file: &LoadedFile,
+        live: &LiveState,
+        lookups: &Lookups,
+        today: Date,
+    ) -> anyhow::Result<Plan> {
+        pipeline::plan(file, live, lookups, today).map_err(|PlanErrors(errors)| {
+            Reported {
+                summary: format!(
+                    "{} problem(s) prevent a plan; nothing was changed",
+                    errors.len()
+                ),
+                annotations: errors
+                    .iter()
+                    .map(|e| actions::error_annotation(&file.path, None, e))
+                    .collect(),
+                details: errors,
+            }
+            .into()
+        })
+    }
+
+    /// Warns of seats GitHub listed without an assignee, which `what` leaves out.
+    pub fn warn_unassigned(&self, live: &LiveState, what: &str) {
+        if live.seats_without_assignee > 0 {
+            eprintln!(
+                "warning: {} seat(s) have no assignee in GitHub's answer and are not {what}",
+                live.seats_without_assignee
+            );
+        }
     }
 }
 
-/// Now, as an RFC 3339 UTC timestamp to the second.
-pub fn now_rfc3339() -> String {
-    let now = OffsetDateTime::now_utc();
-    now.format(format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-    ))
-    .unwrap_or_default()
+/// The client's `-v` lines.
+fn log_line(line: fmt::Arguments<'_>) {
+    eprintln!("copilot-seats: {line}");
 }

@@ -3,17 +3,13 @@
 
 use crate::actions;
 use crate::cli::{PlanArgs, PlanFormat};
-use crate::commands::{Context, EXIT_CHANGES, EXIT_OK, Reported, now_rfc3339, today};
-use crate::config::LoadedFile;
-use crate::github::seats::{self, Billing, fetch_billing, fetch_team, is_member};
-use crate::github::{Client, Token, comments};
+use crate::commands::{Context, EXIT_CHANGES, EXIT_OK, Reported};
+use crate::github::{Token, comments};
 use crate::model::{DesiredState, LiveState};
-use crate::plan::{self, FORMAT_VERSION, Lookups, Plan, PlanErrors, PlanMeta};
+use crate::pipeline::read_snapshot;
+use crate::plan::{Lookups, Plan};
 use crate::render;
-use anyhow::{Context as _, bail};
-use futures::{StreamExt, TryStreamExt, stream};
-use std::collections::BTreeMap;
-use std::path::Path;
+use anyhow::Context as _;
 use time::Date;
 
 pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
@@ -74,16 +70,18 @@ pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
 
 /// The plan, and today's seats and the file's as listings for the diff.
 async fn compute(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<(Plan, (String, String))> {
-    let today = today(ctx.global.today.as_deref())?;
+    let today = ctx.today()?;
     let file = ctx.load_file()?;
     let (live, lookups) = match &args.state {
         Some(path) => (read_snapshot(path)?, Lookups::default()),
         None => {
-            let client = ctx.client(&file.desired.org).await?;
-            fetch_for_plan(ctx, &client, &file.desired, today).await?
+            let client = ctx.pipeline.client(&file.desired.org).await?;
+            ctx.pipeline
+                .live_and_lookups(&client, &file.desired, today)
+                .await?
         }
     };
-    let plan = make_plan(&file, &live, &lookups, today)?;
+    let plan = ctx.plan(&file, &live, &lookups, today)?;
     let listings = seat_listings(&file.desired, &live, today);
     Ok((plan, listings))
 }
@@ -104,7 +102,7 @@ async fn comment(ctx: &Context<'_>, markdown: &str) -> anyhow::Result<()> {
     let pull_request = actions::pull_request_from_env().map_err(anyhow::Error::msg)?;
     let token = Token::from_var("GITHUB_TOKEN")
         .context("--comment posts with the workflow's GITHUB_TOKEN: pass it in the step's env")?;
-    let client = ctx.client_with(token)?;
+    let client = ctx.pipeline.client_with(token)?;
     let upserted = comments::upsert(
         &client,
         &pull_request.repository,
@@ -161,109 +159,4 @@ fn seat_listings(desired: &DesiredState, live: &LiveState, today: Date) -> (Stri
         render::yaml::seat_listing(live_users, live_teams),
         render::yaml::seat_listing(file_users, file_teams),
     )
-}
-
-/// Reads an offline seat snapshot (SPEC 6).
-pub fn read_snapshot(path: &Path) -> anyhow::Result<LiveState> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the seat snapshot `{}`", path.display()))?;
-    seats::live_state_from_snapshot(&text).with_context(|| {
-        format!(
-            "`{}` is not a seat snapshot: it must hold GitHub's seat-list answer {{\"total_seats\": N, \"seats\": [...]}} or an array of them",
-            path.display()
-        )
-    })
-}
-
-/// The live state and look-ups for a plan: the billing preflight, all seat pages, the
-/// membership of users to add and every declared team, with bounded concurrency.
-pub async fn fetch_for_plan(
-    ctx: &Context<'_>,
-    client: &Client,
-    desired: &DesiredState,
-    today: Date,
-) -> anyhow::Result<(LiveState, Lookups)> {
-    let org = desired.org.as_str();
-    let (live, billing) = fetch_live(ctx, client, org).await?;
-    let needed = plan::lookups_needed(desired, &live, today);
-    let concurrency = usize::try_from(ctx.global.max_concurrency).unwrap_or(8);
-    let membership: BTreeMap<_, _> = stream::iter(needed.users)
-        .map(|login| async move {
-            let member = is_member(client, org, &login).await?;
-            Ok::<_, crate::github::GitHubError>((login, member))
-        })
-        .buffer_unordered(concurrency)
-        .try_collect()
-        .await
-        .context("cannot check org membership of the users to add")?;
-    let teams: BTreeMap<_, _> = stream::iter(needed.teams)
-        .map(|slug| async move {
-            let team = fetch_team(client, org, &slug).await?;
-            Ok::<_, crate::github::GitHubError>((slug, team))
-        })
-        .buffer_unordered(concurrency)
-        .try_collect()
-        .await
-        .context("cannot look up the declared teams")?;
-    let lookups = Lookups {
-        membership: Some(membership),
-        teams: Some(teams),
-        plan_type: billing.plan_type,
-    };
-    Ok((live, lookups))
-}
-
-/// The billing preflight (seat changes need `assign_selected`) and all seat pages, read
-/// at the same time.
-pub async fn fetch_live(
-    ctx: &Context<'_>,
-    client: &Client,
-    org: &str,
-) -> anyhow::Result<(LiveState, Billing)> {
-    let (billing, live) = tokio::join!(fetch_billing(client, org), ctx.fetch_seats(client, org));
-    let billing =
-        billing.with_context(|| format!("cannot read the Copilot billing settings of `{org}`"))?;
-    let setting = billing
-        .seat_management_setting
-        .as_deref()
-        .unwrap_or("unknown");
-    if setting != "assign_selected" {
-        bail!(
-            "`{org}` assigns Copilot seats with `{setting}`, and GitHub accepts seat changes only with `assign_selected`: in the org's settings, under Copilot > Access, choose \"Selected members\""
-        );
-    }
-    let live = live.with_context(|| format!("cannot list the Copilot seats of `{org}`"))?;
-    Ok((live, billing))
-}
-
-/// Runs the planner with the metadata of this run; prints plan errors.
-pub fn make_plan(
-    file: &LoadedFile,
-    live: &LiveState,
-    lookups: &Lookups,
-    today: Date,
-) -> anyhow::Result<Plan> {
-    let meta = PlanMeta {
-        format_version: FORMAT_VERSION,
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        org: file.desired.org.clone(),
-        generated_at: now_rfc3339(),
-        file_digest: file.digest.clone(),
-        live_state_digest: live.digest(),
-    };
-    match plan::plan(&file.desired, live, lookups, today, meta) {
-        Ok(plan) => Ok(plan),
-        Err(PlanErrors(errors)) => Err(Reported {
-            summary: format!(
-                "{} problem(s) prevent a plan; nothing was changed",
-                errors.len()
-            ),
-            annotations: errors
-                .iter()
-                .map(|e| actions::error_annotation(&file.path, None, e))
-                .collect(),
-            details: errors,
-        }
-        .into()),
-    }
 }

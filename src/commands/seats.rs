@@ -1,8 +1,7 @@
 //! `seats`: the live seats, filtered, as a table, CSV or JSON; `--user` for one seat.
 
 use crate::cli::{SeatsArgs, SeatsFormat};
-use crate::commands::plan::read_snapshot;
-use crate::commands::{Context, EXIT_OK, today};
+use crate::commands::{Context, EXIT_OK};
 use crate::config::is_valid_login;
 use crate::github::seats::{UserSeat, fetch_user_seat};
 use crate::inventory::{self, SeatFilter, SeatRow};
@@ -12,25 +11,12 @@ use anyhow::{Context as _, bail};
 
 pub async fn run(ctx: &Context<'_>, args: &SeatsArgs) -> anyhow::Result<i32> {
     let org = ctx.org(args.org.as_deref())?;
-    let today = today(ctx.global.today.as_deref())?;
+    let today = ctx.today()?;
     let rows = match &args.user {
         Some(login) => vec![user_seat(ctx, &org, login, today).await?],
         None => {
-            let live = match &args.state {
-                Some(path) => read_snapshot(path)?,
-                None => {
-                    let client = ctx.client(&org).await?;
-                    ctx.fetch_seats(&client, &org)
-                        .await
-                        .with_context(|| format!("cannot list the Copilot seats of `{org}`"))?
-                }
-            };
-            if live.seats_without_assignee > 0 {
-                eprintln!(
-                    "warning: {} seat(s) have no assignee in GitHub's answer and are not listed",
-                    live.seats_without_assignee
-                );
-            }
+            let live = ctx.pipeline.seats(args.state.as_deref(), &org).await?;
+            ctx.warn_unassigned(&live, "listed");
             let filter = SeatFilter {
                 inactive_days: args.inactive_days,
                 never_used: args.never_used,
@@ -60,7 +46,7 @@ async fn user_seat(
     if let Err(why) = is_valid_login(login) {
         bail!("`{login}` is not a GitHub login: {why}");
     }
-    let client = ctx.client(org).await?;
+    let client = ctx.pipeline.client(org).await?;
     let answer = fetch_user_seat(&client, org, &Login::new(login))
         .await
         .with_context(|| format!("cannot read the Copilot seat of `{login}` in `{org}`"))?;

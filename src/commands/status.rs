@@ -11,7 +11,7 @@ pub async fn run(ctx: &Context<'_>, args: &StatusArgs) -> anyhow::Result<i32> {
     let (org, file) = ctx.org_and_file(args.org.as_deref())?;
     // The file's price when the org is the file's; else the plan type's list price.
     let file_price = file.and_then(|file| file.desired.price_per_seat_usd);
-    let client = ctx.client(&org).await?;
+    let client = ctx.pipeline.client(&org).await?;
     let billing = fetch_billing(&client, &org)
         .await
         .with_context(|| format!("cannot read the Copilot billing settings of `{org}`"))?;

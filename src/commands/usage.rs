@@ -1,10 +1,14 @@
 //! `usage`: a Copilot usage-metrics report's days and files, saved with `--download`.
 
 use crate::cli::{StatusFormat, UsageArgs, UsageReport};
-use crate::commands::{Context, EXIT_OK, today};
+use crate::commands::{Context, EXIT_OK};
 use crate::github::usage::{self, ReportKind};
-use crate::render::{self, usage::UsageView};
+use crate::render::{
+    self,
+    usage::{Saved, UsageView},
+};
 use anyhow::{Context as _, bail};
+use std::path::Path;
 use std::time::Duration;
 use time::Date;
 use time::macros::format_description;
@@ -19,11 +23,9 @@ pub async fn run(ctx: &Context<'_>, args: &UsageArgs) -> anyhow::Result<i32> {
         ),
         (Some(text), true) => Date::parse(text, format_description!("[year]-[month]-[day]"))
             .map_err(|_| anyhow::anyhow!("--day `{text}` is not a date: write it as YYYY-MM-DD"))?,
-        (None, _) => today(ctx.global.today.as_deref())?
-            .previous_day()
-            .unwrap_or(Date::MIN),
+        (None, _) => ctx.today()?.previous_day().unwrap_or(Date::MIN),
     };
-    let client = ctx.client(&org).await?;
+    let client = ctx.pipeline.client(&org).await?;
     let report = usage::fetch_report(&client, &org, kind, &day.to_string())
         .await
         .with_context(|| format!("cannot get the `{}` report of `{org}`", kind.name))?;
@@ -35,14 +37,16 @@ pub async fn run(ctx: &Context<'_>, args: &UsageArgs) -> anyhow::Result<i32> {
     };
     let downloaded = match &args.download {
         None => Vec::new(),
-        Some(dir) => usage::download(
-            &report.download_links,
-            dir,
-            ctx.global.api_url.trim_end_matches('/'),
-            Duration::from_secs(ctx.global.request_timeout),
-        )
-        .await
-        .context("cannot download the report's files")?,
+        Some(dir) => {
+            let files = usage::download(
+                &report.download_links,
+                ctx.global.api_url.trim_end_matches('/'),
+                Duration::from_secs(ctx.global.request_timeout),
+            )
+            .await
+            .context("cannot download the report's files")?;
+            save(&files, dir).context("cannot download the report's files")?
+        }
     };
     let view = UsageView {
         org,
@@ -58,6 +62,23 @@ pub async fn run(ctx: &Context<'_>, args: &UsageArgs) -> anyhow::Result<i32> {
         }
     );
     Ok(EXIT_OK)
+}
+
+/// Writes the downloaded files into `dir`, creating it.
+fn save(files: &[usage::ReportFile], dir: &Path) -> anyhow::Result<Vec<Saved>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    files
+        .iter()
+        .map(|file| {
+            let path = dir.join(&file.name);
+            std::fs::write(&path, &file.bytes)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            Ok(Saved {
+                path,
+                bytes: file.bytes.len() as u64,
+            })
+        })
+        .collect()
 }
 
 fn kind(report: UsageReport) -> ReportKind {

@@ -1,9 +1,9 @@
 //! `validate`: checks the file offline.
 
-use crate::commands::{Context, EXIT_OK, today};
+use crate::commands::{Context, EXIT_OK};
 
 pub fn run(ctx: &Context<'_>) -> anyhow::Result<i32> {
-    let today = today(ctx.global.today.as_deref())?;
+    let today = ctx.today()?;
     let file = ctx.load_file()?;
     let desired = &file.desired;
     let expired_users = desired.users.values().filter(|e| e.is_expired(today));

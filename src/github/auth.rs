@@ -1,19 +1,80 @@
 //! Which credentials to use, from the environment: a token, or a GitHub App whose
-//! installation on the org lends one. An App signs a short JWT (RS256) with its private key,
-//! finds its installation on the org (`GET /orgs/{org}/installation`) and asks for an
-//! installation token (`POST /app/installations/{id}/access_tokens`), valid one hour.
+//! installation on the org lends one (see `installation`). An App signs a short JWT (RS256)
+//! with its private key. This module makes no request: the client imports it, not the
+//! other way round.
 
-use crate::github::client::{Client, ClientConfig, Token};
 use crate::github::error::GitHubError;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use reqwest::Method;
 use ring::rand::SystemRandom;
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use rustls_pki_types::PrivateKeyDer;
 use rustls_pki_types::pem::PemObject;
-use serde::Deserialize;
 use std::fmt;
+
+/// Where a token came from, for errors and hints that say which one to fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenSource {
+    /// An environment variable holding the token.
+    Variable(&'static str),
+    /// A GitHub App's installation token (the App is named by `GITHUB_APP_ID`).
+    App,
+    /// The App's own JWT, used only to get an installation token.
+    AppJwt,
+}
+
+impl fmt::Display for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TokenSource::Variable(name) => name,
+            TokenSource::App => "GITHUB_APP_ID",
+            TokenSource::AppJwt => "the GitHub App's JWT",
+        })
+    }
+}
+
+/// The API token. Its `Debug` and `Display` never show the value.
+#[derive(Clone)]
+pub struct Token {
+    value: String,
+    source: TokenSource,
+}
+
+impl Token {
+    pub fn new(value: String, source: TokenSource) -> Token {
+        Token { value, source }
+    }
+
+    /// The token in one named variable (the workflow's `GITHUB_TOKEN` for comments).
+    pub fn from_var(name: &'static str) -> Result<Token, GitHubError> {
+        let value = std::env::var(name).ok().map(|v| v.trim().to_string());
+        match value {
+            Some(value) if !value.is_empty() => Ok(Token::new(value, TokenSource::Variable(name))),
+            _ => Err(GitHubError::MissingVariable { name }),
+        }
+    }
+
+    pub fn source(&self) -> TokenSource {
+        self.source
+    }
+
+    /// The secret itself, for the `Authorization` header only.
+    pub fn expose(&self) -> &str {
+        &self.value
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Token(<redacted, from {}>)", self.source)
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<token from {}>", self.source)
+    }
+}
 
 /// Where the seat calls get their authority.
 #[derive(Debug)]
@@ -37,37 +98,31 @@ impl Credentials {
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
-        if let Some(token) = var(FIRST) {
-            return Ok(Credentials::Token(Token::new(token, FIRST)));
+        let token =
+            |value, name| Credentials::Token(Token::new(value, TokenSource::Variable(name)));
+        if let Some(value) = var(FIRST) {
+            return Ok(token(value, FIRST));
         }
         if let Some(app_id) = var("GITHUB_APP_ID") {
-            let pem = match (var("GITHUB_APP_PRIVATE_KEY"), var("GITHUB_APP_PRIVATE_KEY_PATH")) {
+            let pem = match (
+                var("GITHUB_APP_PRIVATE_KEY"),
+                var("GITHUB_APP_PRIVATE_KEY_PATH"),
+            ) {
                 (Some(pem), _) => pem,
-                (None, Some(path)) => std::fs::read_to_string(&path).map_err(|e| {
-                    GitHubError::Refused(format!(
-                        "cannot read the GitHub App's private key at GITHUB_APP_PRIVATE_KEY_PATH `{path}`: {e}"
-                    ))
-                })?,
-                (None, None) => {
-                    return Err(GitHubError::Refused(
-                        "GITHUB_APP_ID is set, but neither GITHUB_APP_PRIVATE_KEY (the PEM text) nor GITHUB_APP_PRIVATE_KEY_PATH (its file): set one".into(),
-                    ));
+                (None, Some(path)) => {
+                    std::fs::read_to_string(&path).map_err(|e| GitHubError::AppKeyUnreadable {
+                        path,
+                        detail: e.to_string(),
+                    })?
                 }
+                (None, None) => return Err(GitHubError::AppKeyMissing),
             };
             return Ok(Credentials::App(Box::new(AppKey::new(app_id, &pem)?)));
         }
         AFTER_APP
             .into_iter()
-            .find_map(|name| Some(Credentials::Token(Token::new(var(name)?, name))))
+            .find_map(|name| Some(token(var(name)?, name)))
             .ok_or(GitHubError::NoToken)
-    }
-
-    /// The token for the seat calls on `org`: as given, or an App's installation token.
-    pub async fn token_for(self, config: &ClientConfig, org: &str) -> Result<Token, GitHubError> {
-        match self {
-            Credentials::Token(token) => Ok(token),
-            Credentials::App(app) => app.installation_token(config, org).await,
-        }
     }
 }
 
@@ -83,11 +138,6 @@ impl fmt::Debug for AppKey {
     }
 }
 
-/// The variable an App's token is reported as coming from, in errors and hints.
-pub const APP_SOURCE: &str = "GITHUB_APP_ID";
-/// The source of the App's JWT, in errors and hints.
-pub const APP_JWT_SOURCE: &str = "the GitHub App's JWT";
-
 impl AppKey {
     /// Parses the PEM key (PKCS#1 as GitHub hands it out, or PKCS#8). A key stored with
     /// `\n` escapes instead of line breaks is accepted too. Errors never show the key.
@@ -97,10 +147,9 @@ impl AppKey {
         } else {
             pem.replace("\\n", "\n")
         };
-        let bad = |why: &str| {
-            GitHubError::Refused(format!(
-                "the GitHub App's private key is not usable: {why}: give the .pem file GitHub generated for app {app_id}"
-            ))
+        let bad = |why: &str| GitHubError::AppKeyInvalid {
+            app_id: app_id.clone(),
+            why: why.to_string(),
         };
         let der = PrivateKeyDer::from_pem_slice(pem.as_bytes())
             .map_err(|_| bad("no PEM private key found"))?;
@@ -113,9 +162,13 @@ impl AppKey {
         Ok(AppKey { app_id, key })
     }
 
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
     /// A JWT for the App, issued 60 s in the past against clock drift and valid 9 minutes
     /// (GitHub allows 10), as GitHub's documentation recommends.
-    pub fn jwt(&self, now_unix: u64) -> Result<String, GitHubError> {
+    pub fn jwt(&self, now_unix: u64) -> Result<Token, GitHubError> {
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT"}"#);
         let claims = serde_json::json!({
             "iat": now_unix.saturating_sub(60),
@@ -132,60 +185,10 @@ impl AppKey {
                 message.as_bytes(),
                 &mut signature,
             )
-            .map_err(|_| GitHubError::Refused("cannot sign the GitHub App's JWT".into()))?;
-        Ok(format!("{message}.{}", URL_SAFE_NO_PAD.encode(signature)))
+            .map_err(|_| GitHubError::AppJwtUnsigned)?;
+        let jwt = format!("{message}.{}", URL_SAFE_NO_PAD.encode(signature));
+        Ok(Token::new(jwt, TokenSource::AppJwt))
     }
-
-    /// The installation token for `org`.
-    pub async fn installation_token(
-        &self,
-        config: &ClientConfig,
-        org: &str,
-    ) -> Result<Token, GitHubError> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let app = Client::new(config, Token::new(self.jwt(now)?, APP_JWT_SOURCE))?;
-        #[derive(Deserialize)]
-        struct Installation {
-            id: u64,
-        }
-        #[derive(Deserialize)]
-        struct AccessToken {
-            token: String,
-        }
-        let path = format!("/orgs/{org}/installation");
-        let answer = app.get(&path).await?;
-        if !answer.status.is_success() {
-            return Err(GitHubError::Refused(format!(
-                "GitHub App {} is not installed on `{org}` (GET {path} answered 404): install it on the org, with the organization permissions \"GitHub Copilot Business\" read/write and \"Members\" read",
-                self.app_id
-            )));
-        }
-        let installation: Installation = decode("GET", &path, &answer.body)?;
-        let path = format!("/app/installations/{}/access_tokens", installation.id);
-        let answer = app
-            .write(Method::POST, &path, &serde_json::json!({}))
-            .await?;
-        let token: AccessToken = decode("POST", &path, &answer.body)?;
-        app.log(format_args!(
-            "GitHub App {}: installation {} on {org}, token valid one hour",
-            self.app_id, installation.id
-        ));
-        Ok(Token::new(token.token, APP_SOURCE))
-    }
-}
-
-fn decode<T: serde::de::DeserializeOwned>(
-    method: &str,
-    path: &str,
-    body: &str,
-) -> Result<T, GitHubError> {
-    serde_json::from_str(body).map_err(|e| GitHubError::Decode {
-        method: method.into(),
-        path: path.into(),
-        detail: e.to_string(),
-    })
 }
 
 #[cfg(test)]
@@ -199,6 +202,7 @@ mod tests {
     fn the_jwt_is_signed_by_the_app_key_and_names_the_app() {
         let app = AppKey::new("12345".into(), KEY).expect("key");
         let jwt = app.jwt(1_800_000_000).expect("jwt");
+        let jwt = jwt.expose();
         let parts: Vec<&str> = jwt.split('.').collect();
         assert_eq!(parts.len(), 3);
         let claims: serde_json::Value =

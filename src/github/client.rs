@@ -1,8 +1,9 @@
 //! The HTTP client: authentication, GitHub's required headers, timeouts, retries of reads.
 //! Writes are never retried here: the caller re-reads the seats instead (SPEC 8).
 
+use crate::github::auth::{Token, TokenSource};
 use crate::github::budget::PointsBudget;
-use crate::github::error::{GitHubError, body_excerpt, hint_for};
+use crate::github::error::{GitHubError, body_excerpt};
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -13,45 +14,6 @@ const API_VERSION: &str = "2022-11-28";
 /// Tries of one read before giving up on network errors, timeouts and 5xx.
 const READ_TRIES: u32 = 4;
 
-/// The API token. Its `Debug` and `Display` never show the value.
-#[derive(Clone)]
-pub struct Token {
-    value: String,
-    source: &'static str,
-}
-
-impl Token {
-    pub fn new(value: String, source: &'static str) -> Token {
-        Token { value, source }
-    }
-
-    /// The token in one named variable (the workflow's `GITHUB_TOKEN` for comments).
-    pub fn from_var(source: &'static str) -> Result<Token, GitHubError> {
-        let value = std::env::var(source).ok().map(|v| v.trim().to_string());
-        match value {
-            Some(value) if !value.is_empty() => Ok(Token { value, source }),
-            _ => Err(GitHubError::Refused(format!("{source} is not set"))),
-        }
-    }
-
-    /// The environment variable the token came from.
-    pub fn source(&self) -> &'static str {
-        self.source
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Token(<redacted, from {}>)", self.source)
-    }
-}
-
-impl fmt::Display for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<token from {}>", self.source)
-    }
-}
-
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
     pub api_url: String,
@@ -60,32 +22,31 @@ pub struct ClientConfig {
     pub max_rate_limit_wait: Duration,
     /// Secondary-limit points spent at most in any minute (GET 1, write 5).
     pub points_per_minute: u32,
-    pub verbose: bool,
+    /// Where `-v` lines go; `None` when not verbose. The client prints nothing itself.
+    pub log: Option<LogSink>,
 }
 
-/// An answer with its status, headers and body text.
+/// Takes one verbose log line.
+pub type LogSink = fn(fmt::Arguments<'_>);
+
+/// An answer with the request it answers (method, path under the API root), its status,
+/// headers and body text.
 #[derive(Debug)]
 pub struct Answer {
+    pub method: Method,
+    pub path: String,
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
 }
 
 impl Answer {
-    /// The URL of the next page from the `Link` header, if any.
-    pub fn next_link(&self) -> Option<String> {
-        let link = self.headers.get("link")?.to_str().ok()?;
-        link.split(',').find_map(|part| {
-            let (url, params) = part.split_once(';')?;
-            params
-                .split(';')
-                .any(|p| p.trim().replace(' ', "") == "rel=\"next\"")
-                .then(|| {
-                    url.trim()
-                        .trim_start_matches('<')
-                        .trim_end_matches('>')
-                        .to_string()
-                })
+    /// The body decoded as `T`; a body that does not decode is an error naming the request.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, GitHubError> {
+        serde_json::from_str(&self.body).map_err(|e| GitHubError::Decode {
+            method: self.method.to_string(),
+            path: self.path.clone(),
+            detail: e.to_string(),
         })
     }
 }
@@ -97,7 +58,7 @@ pub struct Client {
     token: Token,
     max_rate_limit_wait: Duration,
     budget: PointsBudget,
-    verbose: bool,
+    log: Option<LogSink>,
 }
 
 impl Client {
@@ -120,19 +81,17 @@ impl Client {
             .timeout(config.request_timeout)
             .connect_timeout(config.request_timeout)
             .build()
-            .map_err(|e| GitHubError::Refused(format!("cannot build the HTTP client: {e}")))?;
+            .map_err(|e| GitHubError::HttpClient {
+                detail: e.to_string(),
+            })?;
         Ok(Client {
             http,
             base: config.api_url.trim_end_matches('/').to_string(),
             token,
             max_rate_limit_wait: config.max_rate_limit_wait,
             budget: PointsBudget::new(config.points_per_minute),
-            verbose: config.verbose,
+            log: config.log,
         })
-    }
-
-    pub fn token_source(&self) -> &'static str {
-        self.token.source
     }
 
     /// A GET of `path_or_url` (a path under the API root, or a `Link` URL on the same root),
@@ -175,12 +134,7 @@ impl Client {
         if answer.status == StatusCode::NOT_FOUND {
             return Err(self.status_error("GET", path_or_url, &answer));
         }
-        let value = serde_json::from_str(&answer.body).map_err(|e| GitHubError::Decode {
-            method: "GET".into(),
-            path: self.display_path(path_or_url),
-            detail: e.to_string(),
-        })?;
-        Ok((value, answer))
+        Ok((answer.json()?, answer))
     }
 
     /// A write (POST or DELETE with a JSON body), sent once. Non-2xx is an error.
@@ -253,7 +207,7 @@ impl Client {
         let mut request = self
             .http
             .request(method.clone(), &url)
-            .header(AUTHORIZATION, format!("Bearer {}", self.token.value));
+            .header(AUTHORIZATION, format!("Bearer {}", self.token.expose()));
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -285,6 +239,8 @@ impl Client {
             started.elapsed().as_millis()
         ));
         Ok(Answer {
+            method,
+            path: display,
             status,
             headers,
             body,
@@ -299,10 +255,10 @@ impl Client {
         } else if path_or_url.starts_with(&format!("{}/", self.base)) {
             Ok(path_or_url.to_string())
         } else {
-            Err(GitHubError::Refused(format!(
-                "GitHub pointed to `{path_or_url}`, outside {}: refusing to send the token there",
-                self.base
-            )))
+            Err(GitHubError::ForeignUrl {
+                url: path_or_url.to_string(),
+                base: self.base.clone(),
+            })
         }
     }
 
@@ -318,7 +274,7 @@ impl Client {
             .ok()
             .and_then(|v| v.get("message")?.as_str().map(str::to_string))
             .unwrap_or_else(|| body_excerpt(&answer.body));
-        let mut hint = hint_for(answer.status.as_u16(), &message, self.token.source);
+        let mut hint = hint_for(answer.status.as_u16(), &message, self.token.source());
         // GitHub names what the endpoint accepts and what the token has.
         let header = |name: &str| answer.headers.get(name).and_then(|v| v.to_str().ok());
         if let Some(accepted) = header("x-accepted-github-permissions").filter(|v| !v.is_empty()) {
@@ -340,9 +296,27 @@ impl Client {
     }
 
     pub fn log(&self, line: fmt::Arguments<'_>) {
-        if self.verbose {
-            eprintln!("copilot-seats: {line}");
+        if let Some(log) = self.log {
+            log(line);
         }
+    }
+}
+
+/// What a status usually means for these endpoints, and what to do about it.
+fn hint_for(status: u16, message: &str, source: TokenSource) -> String {
+    match (status, source) {
+        (401, TokenSource::AppJwt) => "GitHub rejected the App's JWT: check that GITHUB_APP_ID is the App's ID and the key its current private key, and that this machine's clock is right".to_string(),
+        (401 | 403, TokenSource::App) => "the GitHub App (GITHUB_APP_ID) needs the organization permissions \"GitHub Copilot Business\" read/write and \"Members\" read on its installation; accept the new permissions in the org's settings after changing them".to_string(),
+        // "One or more users do not exist in this organization: ..." says it all.
+        (404, _) if message.contains("do not exist") => String::new(),
+        (401, _) => format!(
+            "the token in {source} is invalid or expired: create a new one with manage_billing:copilot (classic PAT) or \"GitHub Copilot Business\" read/write (fine-grained)"
+        ),
+        (403, _) => format!(
+            "the token in {source} lacks permission: it needs manage_billing:copilot (classic PAT) or the org permission \"GitHub Copilot Business\" read/write (fine-grained), and its owner must be an org owner"
+        ),
+        (404, _) => "check the organization name and that it has Copilot Business or Enterprise; GitHub also answers 404 when the token cannot see the org".to_string(),
+        _ => String::new(),
     }
 }
 
@@ -389,17 +363,14 @@ mod tests {
 
     #[test]
     fn token_is_redacted_in_the_token_and_the_client() {
-        let token = Token {
-            value: "ghp_secret".into(),
-            source: "GH_TOKEN",
-        };
+        let token = Token::new("ghp_secret".into(), TokenSource::Variable("GH_TOKEN"));
         assert!(!format!("{token:?} {token}").contains("ghp_secret"));
         let config = ClientConfig {
             api_url: "http://127.0.0.1:9".into(),
             request_timeout: Duration::from_secs(1),
             max_rate_limit_wait: Duration::from_secs(1),
             points_per_minute: 800,
-            verbose: true,
+            log: None,
         };
         let client = Client::new(&config, token).expect("client");
         let debug = format!("{client:?}");
@@ -415,6 +386,8 @@ mod tests {
             map.insert(*name, HeaderValue::from_str(value).expect("header"));
         }
         Answer {
+            method: Method::GET,
+            path: "/x".into(),
             status: StatusCode::from_u16(status).expect("status"),
             headers: map,
             body: body.to_string(),
@@ -461,25 +434,5 @@ mod tests {
             None
         );
         assert_eq!(secs(&answer(500, &[("retry-after", "5")], ""), 0), None);
-    }
-
-    #[test]
-    fn next_link_is_found_among_others() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "link",
-            HeaderValue::from_static(
-                "<https://api.github.com/x?page=1>; rel=\"prev\", <https://api.github.com/x?page=3>; rel=\"next\", <https://api.github.com/x?page=9>; rel=\"last\"",
-            ),
-        );
-        let answer = Answer {
-            status: StatusCode::OK,
-            headers,
-            body: String::new(),
-        };
-        assert_eq!(
-            answer.next_link().as_deref(),
-            Some("https://api.github.com/x?page=3")
-        );
     }
 }

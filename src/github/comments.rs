@@ -3,8 +3,8 @@
 
 use crate::github::client::Client;
 use crate::github::error::GitHubError;
+use crate::github::page::Pager;
 use serde::Deserialize;
-use std::collections::HashSet;
 
 #[derive(Debug, Deserialize)]
 struct Comment {
@@ -29,12 +29,11 @@ pub async fn upsert(
     body: &str,
 ) -> Result<Upserted, GitHubError> {
     let payload = serde_json::json!({ "body": body });
-    let mut next = Some(format!(
-        "/repos/{repository}/issues/{number}/comments?per_page=100"
-    ));
-    let mut visited = HashSet::new();
-    while let Some(url) = next {
-        let (comments, answer): (Vec<Comment>, _) = client.get_json(&url).await?;
+    let mut pager = Pager::new(
+        client,
+        format!("/repos/{repository}/issues/{number}/comments?per_page=100"),
+    );
+    while let Some((comments, _)) = pager.next::<Vec<Comment>>().await? {
         if let Some(comment) = comments
             .iter()
             .find(|c| c.body.as_deref().is_some_and(|b| b.contains(marker)))
@@ -45,15 +44,11 @@ pub async fn upsert(
                 .await?;
             return Ok(Upserted::Updated(comment.id));
         }
-        visited.insert(url);
-        next = answer.next_link().filter(|n| !visited.contains(n));
     }
     let path = format!("/repos/{repository}/issues/{number}/comments");
-    let answer = client.write(reqwest::Method::POST, &path, &payload).await?;
-    let created: Comment = serde_json::from_str(&answer.body).map_err(|e| GitHubError::Decode {
-        method: "POST".into(),
-        path,
-        detail: e.to_string(),
-    })?;
+    let created: Comment = client
+        .write(reqwest::Method::POST, &path, &payload)
+        .await?
+        .json()?;
     Ok(Upserted::Created(created.id))
 }

@@ -1,4 +1,6 @@
-//! Errors from GitHub's API, by kind, so that callers can branch on them.
+//! Errors from GitHub's API and from getting credentials for it, by kind, so that callers
+//! can branch on them. This module imports nothing of the crate: the client builds the
+//! hints that the `Status` variant carries.
 
 #[derive(Debug, thiserror::Error)]
 pub enum GitHubError {
@@ -6,6 +8,36 @@ pub enum GitHubError {
         "no GitHub token: set COPILOT_SEATS_TOKEN (or GH_TOKEN, or GITHUB_TOKEN) to a token with manage_billing:copilot, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY for a GitHub App, or pass --state for an offline plan"
     )]
     NoToken,
+    /// A variable that one use needs (the workflow's `GITHUB_TOKEN` for comments).
+    #[error("{name} is not set")]
+    MissingVariable { name: &'static str },
+    #[error(
+        "GITHUB_APP_ID is set, but neither GITHUB_APP_PRIVATE_KEY (the PEM text) nor GITHUB_APP_PRIVATE_KEY_PATH (its file): set one"
+    )]
+    AppKeyMissing,
+    #[error(
+        "cannot read the GitHub App's private key at GITHUB_APP_PRIVATE_KEY_PATH `{path}`: {detail}"
+    )]
+    AppKeyUnreadable { path: String, detail: String },
+    #[error(
+        "the GitHub App's private key is not usable: {why}: give the .pem file GitHub generated for app {app_id}"
+    )]
+    AppKeyInvalid { app_id: String, why: String },
+    #[error("cannot sign the GitHub App's JWT")]
+    AppJwtUnsigned,
+    #[error(
+        "GitHub App {app_id} is not installed on `{org}` (GET {path} answered 404): install it on the org, with the organization permissions \"GitHub Copilot Business\" read/write and \"Members\" read"
+    )]
+    AppNotInstalled {
+        app_id: String,
+        org: String,
+        path: String,
+    },
+    #[error("cannot build the HTTP client: {detail}")]
+    HttpClient { detail: String },
+    /// A `Link` (or another URL from an answer) off the API root: the token stays home.
+    #[error("GitHub pointed to `{url}`, outside {base}: refusing to send the token there")]
+    ForeignUrl { url: String, base: String },
     #[error("{method} {path}: GitHub answered {status}{}{}", message_suffix(.message), hint_suffix(.hint))]
     Status {
         method: String,
@@ -37,8 +69,16 @@ pub enum GitHubError {
         waited_secs: u64,
         max_secs: u64,
     },
-    #[error("{0}")]
-    Refused(String),
+    #[error(
+        "the seat list of `{owner}` changed while it was read, {tries} times in a row: run again when seat changes have settled"
+    )]
+    ListKeptChanging { owner: String, tries: usize },
+    #[error(
+        "GET {path}: GitHub answered 404: check the org name, and that Copilot metrics are enabled for it (\"Copilot metrics API access\" in the org's Copilot policies)"
+    )]
+    NoMetrics { path: String },
+    #[error("GitHub linked the report file `{link}`, which is not https: not downloading it")]
+    InsecureLink { link: String },
 }
 
 impl GitHubError {
@@ -70,25 +110,6 @@ fn hint_suffix(hint: &str) -> String {
         String::new()
     } else {
         format!(" ({hint})")
-    }
-}
-
-/// What a status usually means for these endpoints, and what to do about it.
-pub fn hint_for(status: u16, message: &str, token_source: &str) -> String {
-    use crate::github::auth::{APP_JWT_SOURCE, APP_SOURCE};
-    match status {
-        401 if token_source == APP_JWT_SOURCE => "GitHub rejected the App's JWT: check that GITHUB_APP_ID is the App's ID and the key its current private key, and that this machine's clock is right".to_string(),
-        401 | 403 if token_source == APP_SOURCE => "the GitHub App (GITHUB_APP_ID) needs the organization permissions \"GitHub Copilot Business\" read/write and \"Members\" read on its installation; accept the new permissions in the org's settings after changing them".to_string(),
-        // "One or more users do not exist in this organization: ..." says it all.
-        404 if message.contains("do not exist") => String::new(),
-        401 => format!(
-            "the token in {token_source} is invalid or expired: create a new one with manage_billing:copilot (classic PAT) or \"GitHub Copilot Business\" read/write (fine-grained)"
-        ),
-        403 => format!(
-            "the token in {token_source} lacks permission: it needs manage_billing:copilot (classic PAT) or the org permission \"GitHub Copilot Business\" read/write (fine-grained), and its owner must be an org owner"
-        ),
-        404 => "check the organization name and that it has Copilot Business or Enterprise; GitHub also answers 404 when the token cannot see the org".to_string(),
-        _ => String::new(),
     }
 }
 

@@ -2,13 +2,12 @@
 //! Payloads are decoded into small structs holding only the fields we use; unknown fields
 //! are ignored and every field but `created_at` may be missing (API.md).
 
-use crate::github::client::{Answer, Client};
+use crate::github::client::Client;
 use crate::github::error::GitHubError;
-use crate::model::{LiveState, Login, Seat, SeatSource, TeamSlug};
-use crate::plan::TeamInfo;
+use crate::github::page::{self, Pager};
+use crate::model::{LiveState, Login, Seat, SeatSource, TeamInfo, TeamSlug};
 use futures::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 /// One page of `GET /orgs/{org}/copilot/billing/seats`.
 #[derive(Debug, Deserialize)]
@@ -134,9 +133,10 @@ pub async fn fetch_live_state(
             "the seat list changed while it was read (try {attempt} of {LIST_TRIES}): reading it again"
         ));
     }
-    Err(GitHubError::Refused(format!(
-        "the seat list of `{org}` changed while it was read, {LIST_TRIES} times in a row: run again when seat changes have settled"
-    )))
+    Err(GitHubError::ListKeptChanging {
+        owner: org.to_string(),
+        tries: LIST_TRIES,
+    })
 }
 
 /// One reading of the list, or `None` when it changed meanwhile.
@@ -147,20 +147,18 @@ async fn read_seat_list(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Option<LiveState>, GitHubError> {
     let base = format!("/orgs/{org}/copilot/billing/seats?per_page={PER_PAGE}");
-    let (first, answer): (SeatPage, _) = client.get_json(&format!("{base}&page=1")).await?;
+    let first_url = format!("{base}&page=1");
+    let (first, answer): (SeatPage, _) = client.get_json(&first_url).await?;
     let total = first.total_seats;
     let mut live = LiveState::default();
     add_page(&mut live, first);
-    let Some(next) = answer.next_link() else {
+    if page::next_link(&answer).is_none() {
         return Ok(Some(live));
-    };
+    }
     let Some(total) = total else {
         // No count to plan the pages with: follow the links one by one.
-        let mut visited = HashSet::new();
-        let mut next = Some(next);
-        while let Some(url) = next {
-            let (page, answer): (SeatPage, _) = client.get_json(&url).await?;
-            next = follow(&answer, &mut visited, &url)?;
+        let mut pager = Pager::after(client, &first_url, &answer)?;
+        while let Some((page, _)) = pager.next::<SeatPage>().await? {
             add_page(&mut live, page);
         }
         return Ok(Some(live));
@@ -172,7 +170,7 @@ async fn read_seat_list(
         .map(|page| async move {
             let (seats, answer): (SeatPage, _) =
                 client.get_json(&format!("{base}&page={page}")).await?;
-            Ok::<_, GitHubError>((page, seats, answer.next_link().is_some()))
+            Ok::<_, GitHubError>((page, seats, page::next_link(&answer).is_some()))
         })
         .buffer_unordered(concurrency);
     let mut done = 1;
@@ -186,24 +184,6 @@ async fn read_seat_list(
         progress(done, pages);
     }
     Ok((!changed).then_some(live))
-}
-
-/// The next page's URL; a `Link` that points back to a page already read is an error, not
-/// an endless loop.
-fn follow(
-    answer: &Answer,
-    visited: &mut HashSet<String>,
-    url: &str,
-) -> Result<Option<String>, GitHubError> {
-    visited.insert(url.to_string());
-    match answer.next_link() {
-        Some(next) if visited.contains(&next) => Err(GitHubError::Decode {
-            method: "GET".into(),
-            path: url.to_string(),
-            detail: format!("the `Link` header points back to `{next}`, a page already read"),
-        }),
-        next => Ok(next),
-    }
 }
 
 /// `GET /orgs/{org}/copilot/billing`: the settings and the seat breakdown. Every field
@@ -275,11 +255,7 @@ pub async fn fetch_user_seat(
     if !answer.status.is_success() {
         return Ok(UserSeat::NoSeat);
     }
-    let seat: RawSeat = serde_json::from_str(&answer.body).map_err(|e| GitHubError::Decode {
-        method: "GET".into(),
-        path: path.clone(),
-        detail: e.to_string(),
-    })?;
+    let seat: RawSeat = answer.json()?;
     Ok(seat
         .into_seat()
         .map_or(UserSeat::NoSeat, |seat| UserSeat::Seat(Box::new(seat))))
@@ -305,21 +281,14 @@ pub async fn fetch_team(
     if !answer.status.is_success() {
         return Ok(None);
     }
-    let team: Team = serde_json::from_str(&answer.body).map_err(|e| GitHubError::Decode {
-        method: "GET".into(),
-        path: format!("/orgs/{org}/teams/{slug}"),
-        detail: e.to_string(),
-    })?;
-    let mut members = Vec::new();
-    let mut visited = HashSet::new();
-    let mut next = Some(format!("/orgs/{org}/teams/{slug}/members?per_page=100"));
-    while let Some(url) = next {
-        let (page, answer): (Vec<RawUser>, _) = client.get_json(&url).await?;
-        next = follow(&answer, &mut visited, &url)?;
-        members.extend(page.into_iter().map(|u| Login::new(u.login)));
-    }
+    let team: Team = answer.json()?;
+    let members: Vec<RawUser> = page::all(
+        client,
+        format!("/orgs/{org}/teams/{slug}/members?per_page=100"),
+    )
+    .await?;
     Ok(Some(TeamInfo {
         name: team.name,
-        members,
+        members: members.into_iter().map(|u| Login::new(u.login)).collect(),
     }))
 }

@@ -1,10 +1,10 @@
 //! Copilot usage metrics: the report endpoints (API.md), which answer with signed links to
-//! NDJSON files, and the download of those files, which never carries the token.
+//! NDJSON files, and the download of those files, which never carries the token. Saving
+//! them is the command's business.
 
 use crate::github::client::Client;
 use crate::github::error::GitHubError;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// A report kind: its path under `/orgs/{org}/copilot/metrics/reports/` (API.md), and
@@ -48,47 +48,38 @@ pub async fn fetch_report(
         return Ok(None);
     }
     if !answer.status.is_success() {
-        return Err(GitHubError::Refused(format!(
-            "GET {path}: GitHub answered 404: check the org name, and that Copilot metrics are enabled for it (\"Copilot metrics API access\" in the org's Copilot policies)"
-        )));
+        return Err(GitHubError::NoMetrics { path });
     }
-    serde_json::from_str(&answer.body)
-        .map(Some)
-        .map_err(|e| GitHubError::Decode {
-            method: "GET".into(),
-            path,
-            detail: e.to_string(),
-        })
+    answer.json().map(Some)
 }
 
-/// A report file saved by `download`.
-#[derive(Clone, Debug, Serialize)]
-pub struct Saved {
-    pub path: PathBuf,
-    pub bytes: u64,
+/// A downloaded report file: a safe name to save it under, and its bytes.
+#[derive(Clone, Debug)]
+pub struct ReportFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
 }
 
-/// Saves each file of `links` in `dir`, fetched without the token (the links are signed).
-/// Only `https` links, or links on the API's own root (a local fake, an enterprise proxy).
+/// Fetches each file of `links` without the token (the links are signed). Only `https`
+/// links, or links on the API's own root (a local fake, an enterprise proxy).
 pub async fn download(
     links: &[String],
-    dir: &Path,
     api_url: &str,
     timeout: Duration,
-) -> Result<Vec<Saved>, GitHubError> {
+) -> Result<Vec<ReportFile>, GitHubError> {
     let http = reqwest::Client::builder()
         .timeout(timeout)
         .build()
-        .map_err(|e| GitHubError::Refused(format!("cannot build the HTTP client: {e}")))?;
-    std::fs::create_dir_all(dir)
-        .map_err(|e| GitHubError::Refused(format!("cannot create `{}`: {e}", dir.display())))?;
-    let mut saved = Vec::new();
+        .map_err(|e| GitHubError::HttpClient {
+            detail: e.to_string(),
+        })?;
+    let mut files = Vec::new();
     for (index, link) in links.iter().enumerate() {
         let shown = without_query(link);
         if !link.starts_with("https://") && !link.starts_with(&format!("{api_url}/")) {
-            return Err(GitHubError::Refused(format!(
-                "GitHub linked the report file `{shown}`, which is not https: not downloading it"
-            )));
+            return Err(GitHubError::InsecureLink {
+                link: shown.to_string(),
+            });
         }
         let failed = |detail: String| GitHubError::Network {
             method: "GET".into(),
@@ -110,15 +101,12 @@ pub async fn download(
             .bytes()
             .await
             .map_err(|e| failed(e.without_url().to_string()))?;
-        let path = dir.join(file_name(link, index));
-        std::fs::write(&path, &bytes)
-            .map_err(|e| GitHubError::Refused(format!("cannot write `{}`: {e}", path.display())))?;
-        saved.push(Saved {
-            path,
-            bytes: bytes.len() as u64,
+        files.push(ReportFile {
+            name: file_name(link, index),
+            bytes: bytes.to_vec(),
         });
     }
-    Ok(saved)
+    Ok(files)
 }
 
 /// A link without its query: the signature is a credential, for as long as it lasts.

@@ -1,7 +1,8 @@
 //! `usage`: a report's days, its files and where they were saved, for people or as JSON.
 
-use crate::github::usage::{Report, Saved};
+use crate::github::usage::Report;
 use serde::Serialize;
+use std::path::PathBuf;
 
 #[derive(Debug, Serialize)]
 pub struct UsageView {
@@ -11,6 +12,13 @@ pub struct UsageView {
     pub details: Report,
     /// Saved files and their sizes in bytes (`--download`).
     pub downloaded: Vec<Saved>,
+}
+
+/// A report file saved by `usage --download`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Saved {
+    pub path: PathBuf,
+    pub bytes: u64,
 }
 
 pub fn text(view: &UsageView) -> String {

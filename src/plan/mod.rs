@@ -1,38 +1,61 @@
 //! The planner: a pure function from the desired state, the live state and what the
 //! network told us about members and teams, to the changes and requests that reconcile
-//! them. No I/O, not async; the same input always gives the same plan.
+//! them. No I/O, not async; the same input always gives the same plan. The steps of SPEC 4
+//! are the methods of `Planner`; the plan's wire format is in `wire`.
+
+mod wire;
+
+pub use wire::{
+    BATCH_SIZE, Change, Endpoints, FORMAT_VERSION, Method, Plan, PlanMeta, Request, RequestBody,
+    Suggestion, Summary,
+};
 
 use crate::model::{
-    DesiredState, Entry, LiveState, Login, RemovalLimit, SeatSource, TeamSlug, Unmanaged,
+    DesiredState, Entry, LiveState, Login, RemovalLimit, SeatSource, TeamInfo, TeamSlug, Unmanaged,
     days_since,
 };
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use time::Date;
 
-/// GitHub documents no maximum of names per request; we send at most this many.
-pub const BATCH_SIZE: usize = 100;
 /// Entries expiring within this many days are warned about.
 const EXPIRY_WARNING_DAYS: i64 = 14;
-pub const FORMAT_VERSION: u32 = 1;
 
-/// A team as `GET /orgs/{org}/teams/{slug}` and its members list describe it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TeamInfo {
-    pub name: String,
-    pub members: Vec<Login>,
+/// What the network said of one declared team.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum TeamLookup {
+    /// Not looked up (an offline plan).
+    #[default]
+    Unchecked,
+    /// `GET /orgs/{org}/teams/{slug}` answered 404.
+    Missing,
+    Found(TeamInfo),
 }
 
-/// What the network told us before planning. `None` fields mean "not checked" (offline).
+/// What the network told us before planning. An offline plan has none of it: no
+/// membership, and every team `Unchecked`.
 #[derive(Clone, Debug, Default)]
 pub struct Lookups {
-    /// Org membership of the users the plan adds.
+    /// Org membership of the users the plan adds; `None` when not checked.
     pub membership: Option<BTreeMap<Login, bool>>,
-    /// Every declared team: `None` when it does not exist.
-    pub teams: Option<BTreeMap<TeamSlug, Option<TeamInfo>>>,
+    /// The declared teams looked up; a team not in the map is `Unchecked`.
+    pub teams: BTreeMap<TeamSlug, TeamLookup>,
     /// The org's `plan_type` from the billing settings, for the default seat price.
     pub plan_type: Option<String>,
+}
+
+impl Lookups {
+    pub fn team(&self, slug: &TeamSlug) -> &TeamLookup {
+        const UNCHECKED: TeamLookup = TeamLookup::Unchecked;
+        self.teams.get(slug).unwrap_or(&UNCHECKED)
+    }
+
+    fn team_info(&self, slug: &TeamSlug) -> Option<&TeamInfo> {
+        match self.team(slug) {
+            TeamLookup::Found(info) => Some(info),
+            TeamLookup::Unchecked | TeamLookup::Missing => None,
+        }
+    }
 }
 
 /// The look-ups `plan` needs: membership of the users it may add, and every declared team.
@@ -40,168 +63,6 @@ pub struct Lookups {
 pub struct LookupsNeeded {
     pub users: Vec<Login>,
     pub teams: Vec<TeamSlug>,
-}
-
-/// Where a plan came from, stamped by the caller so that the planner stays pure.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PlanMeta {
-    pub format_version: u32,
-    pub tool_version: String,
-    pub org: String,
-    pub generated_at: String,
-    pub file_digest: String,
-    pub live_state_digest: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum Change {
-    AddUser {
-        login: String,
-        reason: String,
-    },
-    AddTeam {
-        team: String,
-        name: String,
-        reason: String,
-        /// Every member already holds a seat: the POST is sent, but changes no seat.
-        #[serde(default)]
-        reassert: bool,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        members_gaining_seat: Vec<String>,
-    },
-    RemoveTeam {
-        team: String,
-        name: String,
-        members_losing_seat: Vec<String>,
-        reason: String,
-    },
-    RemoveUser {
-        login: String,
-        reason: String,
-    },
-}
-
-impl Change {
-    /// Whether this change can alter a seat (a re-asserted team cannot).
-    pub fn changes_seats(&self) -> bool {
-        !matches!(self, Change::AddTeam { reassert: true, .. })
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Method {
-    Post,
-    Delete,
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-        })
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum RequestBody {
-    Users { selected_usernames: Vec<String> },
-    Teams { selected_teams: Vec<String> },
-}
-
-impl RequestBody {
-    pub fn names(&self) -> &[String] {
-        match self {
-            RequestBody::Users { selected_usernames } => selected_usernames,
-            RequestBody::Teams { selected_teams } => selected_teams,
-        }
-    }
-}
-
-/// One write the plan makes, exactly as it is sent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Request {
-    pub method: Method,
-    pub path: String,
-    pub body: RequestBody,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    pub seats_before: u64,
-    pub seats_after: u64,
-    pub added: u64,
-    pub removed: u64,
-    #[serde(serialize_with = "whole_or_fraction")]
-    pub monthly_cost_delta_usd: f64,
-}
-
-/// Writes `-19` rather than `-19.0` when the amount is whole, as SPEC 5 shows it.
-fn whole_or_fraction<S: serde::Serializer>(amount: &f64, serializer: S) -> Result<S::Ok, S::Error> {
-    if amount.fract() == 0.0 && amount.abs() < 1e15 {
-        serializer.serialize_i64(*amount as i64)
-    } else {
-        serializer.serialize_f64(*amount)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Suggestion {
-    pub login: String,
-    pub reason: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Plan {
-    #[serde(flatten)]
-    pub meta: PlanMeta,
-    pub changes: Vec<Change>,
-    pub requests: Vec<Request>,
-    pub summary: Summary,
-    pub warnings: Vec<String>,
-    pub suggestions: Vec<Suggestion>,
-    /// Why `apply` refuses this plan without `--allow-mass-removal`.
-    pub blocked: Option<String>,
-}
-
-impl Plan {
-    /// Whether applying would change any seat (what `--detailed-exitcode` reports).
-    pub fn has_changes(&self) -> bool {
-        self.changes.iter().any(Change::changes_seats)
-    }
-
-    /// Checks that a plan read from a file only holds requests this tool makes: the two
-    /// seat endpoints of its own org, with the matching body, in batches of at most 100.
-    /// A plan file is a reviewed artifact, but it is also input: never send what it says
-    /// blindly.
-    pub fn check_requests(&self) -> Result<(), String> {
-        let org = &self.meta.org;
-        let users_path = format!("/orgs/{org}/copilot/billing/selected_users");
-        let teams_path = format!("/orgs/{org}/copilot/billing/selected_teams");
-        for request in &self.requests {
-            let matches = match &request.body {
-                RequestBody::Users { .. } => request.path == users_path,
-                RequestBody::Teams { .. } => request.path == teams_path,
-            };
-            if !matches {
-                return Err(format!(
-                    "the plan holds a request to `{}` that copilot-seats does not make for `{org}`",
-                    request.path
-                ));
-            }
-            let names = request.body.names();
-            if names.is_empty() || names.len() > BATCH_SIZE {
-                return Err(format!(
-                    "the plan holds a request with {} names; copilot-seats sends 1 to {BATCH_SIZE}",
-                    names.len()
-                ));
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Problems that make a plan impossible; all of them, in a stable order.
@@ -306,7 +167,7 @@ pub fn lookups_needed(desired: &DesiredState, live: &LiveState, today: Date) -> 
     }
 }
 
-/// Computes the plan. See SPEC 4 for the rules; comments below say how each is met.
+/// Computes the plan. See SPEC 4 for the rules; `Planner`'s steps say how each is met.
 pub fn plan(
     desired: &DesiredState,
     live: &LiveState,
@@ -314,215 +175,312 @@ pub fn plan(
     today: Date,
     meta: PlanMeta,
 ) -> Result<Plan, PlanErrors> {
-    let org = &desired.org;
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    if live.seats_without_assignee > 0 {
-        warnings.push(format!(
-            "{} seat(s) have no assignee in GitHub's answer and were skipped",
-            live.seats_without_assignee
-        ));
-    }
-    if lookups.membership.is_none() {
-        warnings.push(
-            "offline plan: org membership and teams were not checked, and team members are unknown"
-                .to_string(),
-        );
-    }
-    let active_teams: BTreeMap<&TeamSlug, &Entry<TeamSlug>> = desired
-        .teams
-        .iter()
-        .filter(|(_, e)| !e.is_expired(today))
-        .collect();
-    let team_info =
-        |slug: &TeamSlug| -> Option<&TeamInfo> { lookups.teams.as_ref()?.get(slug)?.as_ref() };
+    let mut planner = Planner::new(desired, live, lookups, today);
+    planner.notes();
+    // Step 3's decision first (`Planner::new`), because steps 1 and 4 depend on which teams go.
+    planner.warn_unmanaged_teams();
+    planner.add_users();
+    planner.add_teams();
+    planner.remove_teams();
+    planner.remove_users();
+    planner.finish(meta)
+}
 
-    // Step 3 first, because steps 1 and 4 depend on which teams go.
-    let removals = team_removals(desired, live, today);
-    let removed_teams = removed_team_slugs(desired, &removals);
-    for removal in removals.iter().filter(|r| !removed_teams.contains(r.slug)) {
-        let holders = live
-            .active_seats()
-            .filter(|s| s.team() == Some(removal.slug))
-            .count();
-        warnings.push(format!(
-            "team `{}` gives {holders} seat(s) but is not declared (unmanaged: warn): declare or ignore it",
-            removal.slug
-        ));
+/// The state of one planning run, carried from step to step.
+struct Planner<'a> {
+    desired: &'a DesiredState,
+    live: &'a LiveState,
+    lookups: &'a Lookups,
+    today: Date,
+    /// Declared teams whose `expires` has not passed.
+    active_teams: BTreeMap<&'a TeamSlug, &'a Entry<TeamSlug>>,
+    /// Teams seen on active seats that are neither declared (unexpired) nor ignored.
+    removals: Vec<TeamRemoval<'a>>,
+    /// The subset of `removals` this plan removes.
+    removed_teams: BTreeSet<&'a TeamSlug>,
+    added_users: BTreeSet<&'a Login>,
+    gaining_through_teams: BTreeSet<&'a Login>,
+    losing: BTreeSet<&'a Login>,
+    changes: Vec<Change>,
+    warnings: Vec<String>,
+    errors: Vec<String>,
+}
+
+impl<'a> Planner<'a> {
+    fn new(
+        desired: &'a DesiredState,
+        live: &'a LiveState,
+        lookups: &'a Lookups,
+        today: Date,
+    ) -> Planner<'a> {
+        let removals = team_removals(desired, live, today);
+        let removed_teams = removed_team_slugs(desired, &removals);
+        Planner {
+            desired,
+            live,
+            lookups,
+            today,
+            active_teams: desired
+                .teams
+                .iter()
+                .filter(|(_, e)| !e.is_expired(today))
+                .collect(),
+            removals,
+            removed_teams,
+            added_users: BTreeSet::new(),
+            gaining_through_teams: BTreeSet::new(),
+            losing: BTreeSet::new(),
+            changes: Vec::new(),
+            warnings: Vec::new(),
+            errors: Vec::new(),
+        }
     }
 
-    // Step 1: add users.
-    let mut changes = Vec::new();
-    let user_adds = users_to_add(desired, live, &removed_teams, today);
-    let added_users: BTreeSet<&Login> = user_adds.iter().map(|(e, _)| &e.name).collect();
-    for (entry, reason) in &user_adds {
-        if let Some(membership) = &lookups.membership
-            && membership.get(&entry.name) == Some(&false)
-        {
-            errors.push(format!(
-                "user `{}` is not a member of `{org}`: invite them first or remove them from the file (line {})",
-                entry.name, entry.line
+    /// What the plan could not see: seats without an assignee, and an offline plan.
+    fn notes(&mut self) {
+        if self.live.seats_without_assignee > 0 {
+            self.warnings.push(format!(
+                "{} seat(s) have no assignee in GitHub's answer and were skipped",
+                self.live.seats_without_assignee
             ));
         }
-        changes.push(Change::AddUser {
-            login: entry.name.to_string(),
-            reason: reason.clone(),
-        });
-    }
-    // Seats that survive this plan before teams are added: active, and not through a removed
-    // team unless the user is re-added directly.
-    let keeps_seat = |login: &Login| match live.active_seat(login) {
-        None => false,
-        Some(seat) => {
-            seat.team().is_none_or(|t| !removed_teams.contains(t)) || added_users.contains(login)
+        if self.lookups.membership.is_none() {
+            self.warnings.push(
+                "offline plan: org membership and teams were not checked, and team members are unknown"
+                    .to_string(),
+            );
         }
-    };
+    }
 
-    // Step 2: add teams that no active seat shows.
-    let visible = live.visible_teams();
-    let mut gaining_through_teams: BTreeSet<&Login> = BTreeSet::new();
-    for entry in active_teams
-        .values()
-        .filter(|e| !visible.contains_key(&e.name))
-    {
-        let slug = &entry.name;
-        let (name, reassert, gaining) = match lookups.teams.as_ref().map(|teams| teams.get(slug)) {
-            None | Some(None) => (slug.to_string(), false, Vec::new()),
-            Some(Some(None)) => {
-                errors.push(format!(
-                    "team `{slug}` does not exist in `{org}`: check the slug at github.com/orgs/{org}/teams or remove it from the file (line {})",
-                    entry.line
+    /// Undeclared teams kept because of `unmanaged: warn`.
+    fn warn_unmanaged_teams(&mut self) {
+        for removal in self
+            .removals
+            .iter()
+            .filter(|r| !self.removed_teams.contains(r.slug))
+        {
+            let holders = self
+                .live
+                .active_seats()
+                .filter(|s| s.team() == Some(removal.slug))
+                .count();
+            self.warnings.push(format!(
+                "team `{}` gives {holders} seat(s) but is not declared (unmanaged: warn): declare or ignore it",
+                removal.slug
+            ));
+        }
+    }
+
+    /// Step 1: declared users without an active seat, or whose seat goes with a removed
+    /// team; each must be an org member.
+    fn add_users(&mut self) {
+        let org = &self.desired.org;
+        let user_adds = users_to_add(self.desired, self.live, &self.removed_teams, self.today);
+        for (entry, reason) in user_adds {
+            if let Some(membership) = &self.lookups.membership
+                && membership.get(&entry.name) == Some(&false)
+            {
+                self.errors.push(format!(
+                    "user `{}` is not a member of `{org}`: invite them first or remove them from the file (line {})",
+                    entry.name, entry.line
+                ));
+            }
+            self.added_users.insert(&entry.name);
+            self.changes.push(Change::AddUser {
+                login: entry.name.to_string(),
+                reason,
+            });
+        }
+    }
+
+    /// Whether `login`'s seat survives this plan before teams are added: active, and not
+    /// through a removed team unless the user is re-added directly.
+    fn keeps_seat(&self, login: &Login) -> bool {
+        match self.live.active_seat(login) {
+            None => false,
+            Some(seat) => {
+                seat.team().is_none_or(|t| !self.removed_teams.contains(t))
+                    || self.added_users.contains(login)
+            }
+        }
+    }
+
+    /// Step 2: declared teams that no active seat shows. A team whose members all keep a
+    /// seat otherwise is invisible at GitHub: its POST is a re-assert, not a change.
+    fn add_teams(&mut self) {
+        let org = &self.desired.org;
+        let visible = self.live.visible_teams();
+        let invisible: Vec<&Entry<TeamSlug>> = self
+            .active_teams
+            .values()
+            .copied()
+            .filter(|e| !visible.contains_key(&e.name))
+            .collect();
+        for entry in invisible {
+            let slug = &entry.name;
+            let (name, reassert, gaining) = match self.lookups.team(slug) {
+                TeamLookup::Unchecked => (slug.to_string(), false, Vec::new()),
+                TeamLookup::Missing => {
+                    self.errors.push(format!(
+                        "team `{slug}` does not exist in `{org}`: check the slug at github.com/orgs/{org}/teams or remove it from the file (line {})",
+                        entry.line
+                    ));
+                    continue;
+                }
+                TeamLookup::Found(info) => {
+                    let gaining: Vec<&Login> = info
+                        .members
+                        .iter()
+                        .filter(|m| !self.keeps_seat(m) && !self.added_users.contains(m))
+                        .collect();
+                    self.gaining_through_teams.extend(gaining.iter().copied());
+                    (info.name.clone(), gaining.is_empty(), gaining)
+                }
+            };
+            let reason = if reassert {
+                "declared; re-assert: every member already holds a seat, so GitHub shows no seat through this team".to_string()
+            } else {
+                "declared".to_string()
+            };
+            self.changes.push(Change::AddTeam {
+                team: slug.to_string(),
+                name,
+                reason,
+                reassert,
+                members_gaining_seat: gaining.iter().map(|l| l.to_string()).collect(),
+            });
+        }
+    }
+
+    /// Which declared team covers a login: seen on its seat, or in the team's member list.
+    fn covering_team(&self, login: &Login) -> Option<&'a TeamSlug> {
+        self.active_teams.keys().copied().find(|slug| {
+            self.live.active_seat(login).and_then(|s| s.team()) == Some(*slug)
+                || self
+                    .lookups
+                    .team_info(slug)
+                    .is_some_and(|info| info.members.contains(login))
+        })
+    }
+
+    /// Step 3: remove teams, with the members who lose their seat.
+    fn remove_teams(&mut self) {
+        for removal in self
+            .removals
+            .iter()
+            .filter(|r| self.removed_teams.contains(r.slug))
+        {
+            let members: Vec<&Login> = self
+                .live
+                .active_seats()
+                .filter(|s| s.team() == Some(removal.slug))
+                .map(|s| &s.login)
+                .filter(|l| !self.added_users.contains(l) && self.covering_team(l).is_none())
+                .collect();
+            self.losing.extend(members.iter().copied());
+            self.changes.push(Change::RemoveTeam {
+                team: removal.slug.to_string(),
+                name: removal.name.to_string(),
+                members_losing_seat: members.iter().map(|l| l.to_string()).collect(),
+                reason: removal_reason(removal.expired),
+            });
+        }
+    }
+
+    /// Step 4: remove direct seats; never a DELETE for a team-assigned seat (GitHub
+    /// answers 422).
+    fn remove_users(&mut self) {
+        let (desired, today) = (self.desired, self.today);
+        let mut declared_users = Cursor::new(&desired.users);
+        for seat in self.live.active_seats() {
+            let login = &seat.login;
+            let declared = declared_users.get(login);
+            if declared.is_some_and(|e| !e.is_expired(today))
+                || desired.ignore_users.contains(login)
+            {
+                continue;
+            }
+            let expired = declared.and_then(|e| e.expires);
+            let through_team = match seat.team() {
+                Some(team) if !self.removed_teams.contains(team) => Some(team),
+                Some(_) => continue, // listed with its team's removal
+                None => self.covering_team(login),
+            };
+            if let Some(team) = through_team {
+                if let Some(date) = expired {
+                    self.warnings.push(format!(
+                        "user `{login}` expired on {date} but keeps the seat through team `{team}`: remove them from the team"
+                    ));
+                }
+                continue;
+            }
+            if expired.is_none() && desired.unmanaged == Unmanaged::Warn {
+                self.warnings.push(format!(
+                    "user `{login}` holds a seat but is not declared (unmanaged: warn): declare or ignore them"
                 ));
                 continue;
             }
-            Some(Some(Some(info))) => {
-                let gaining: Vec<&Login> = info
-                    .members
-                    .iter()
-                    .filter(|m| !keeps_seat(m) && !added_users.contains(m))
-                    .collect();
-                gaining_through_teams.extend(gaining.iter().copied());
-                (info.name.clone(), gaining.is_empty(), gaining)
-            }
-        };
-        let reason = if reassert {
-            "declared; re-assert: every member already holds a seat, so GitHub shows no seat through this team".to_string()
-        } else {
-            "declared".to_string()
-        };
-        changes.push(Change::AddTeam {
-            team: slug.to_string(),
-            name,
-            reason,
-            reassert,
-            members_gaining_seat: gaining.iter().map(|l| l.to_string()).collect(),
-        });
+            self.losing.insert(login);
+            self.changes.push(Change::RemoveUser {
+                login: login.to_string(),
+                reason: removal_reason(expired),
+            });
+        }
     }
 
-    // Which declared team covers a login: seen on its seat, or in the team's member list.
-    let covering_team = |login: &Login| -> Option<&TeamSlug> {
-        active_teams.keys().copied().find(|slug| {
-            live.active_seat(login).and_then(|s| s.team()) == Some(*slug)
-                || team_info(slug).is_some_and(|info| info.members.contains(login))
-        })
-    };
-
-    // Step 3: remove teams, with the members who lose their seat.
-    let mut losing: BTreeSet<&Login> = BTreeSet::new();
-    for removal in removals.iter().filter(|r| removed_teams.contains(r.slug)) {
-        let members: Vec<&Login> = live
-            .active_seats()
-            .filter(|s| s.team() == Some(removal.slug))
-            .map(|s| &s.login)
-            .filter(|l| !added_users.contains(l) && covering_team(l).is_none())
-            .collect();
-        losing.extend(members.iter().copied());
-        changes.push(Change::RemoveTeam {
-            team: removal.slug.to_string(),
-            name: removal.name.to_string(),
-            members_losing_seat: members.iter().map(|l| l.to_string()).collect(),
-            reason: removal_reason(removal.expired),
-        });
+    /// Seats before and after, and the monthly cost of the difference.
+    fn summary(&self) -> Summary {
+        let seats_before = self.live.active_seats().count() as u64;
+        let newly_seated = self
+            .added_users
+            .iter()
+            .filter(|l| self.live.active_seat(l).is_none())
+            .count()
+            + self.gaining_through_teams.len();
+        let added = newly_seated as u64;
+        let removed = self.losing.len() as u64;
+        let seats_after = (seats_before + added).saturating_sub(removed);
+        let price = self
+            .desired
+            .price_per_seat_usd
+            .unwrap_or_else(|| default_price(self.lookups.plan_type.as_deref(), self.live));
+        Summary {
+            seats_before,
+            seats_after,
+            added,
+            removed,
+            monthly_cost_delta_usd: (seats_after as f64 - seats_before as f64) * price,
+        }
     }
 
-    // Step 4: remove direct seats; never a DELETE for a team-assigned seat (GitHub answers 422).
-    let mut declared_users = Cursor::new(&desired.users);
-    for seat in live.active_seats() {
-        let login = &seat.login;
-        let declared = declared_users.get(login);
-        if declared.is_some_and(|e| !e.is_expired(today)) || desired.ignore_users.contains(login) {
-            continue;
-        }
-        let expired = declared.and_then(|e| e.expires);
-        let through_team = match seat.team() {
-            Some(team) if !removed_teams.contains(team) => Some(team),
-            Some(_) => continue, // listed with its team's removal
-            None => covering_team(login),
-        };
-        if let Some(team) = through_team {
-            if let Some(date) = expired {
-                warnings.push(format!(
-                    "user `{login}` expired on {date} but keeps the seat through team `{team}`: remove them from the team"
-                ));
-            }
-            continue;
-        }
-        if expired.is_none() && desired.unmanaged == Unmanaged::Warn {
-            warnings.push(format!(
-                "user `{login}` holds a seat but is not declared (unmanaged: warn): declare or ignore them"
+    /// The requests, the limits and guards, and the plan, or every error found.
+    fn finish(mut self, meta: PlanMeta) -> Result<Plan, PlanErrors> {
+        self.warnings
+            .extend(expiry_warnings(self.desired, self.today));
+        let requests = requests_for(&Endpoints::org(&self.desired.org), &self.changes);
+        let summary = self.summary();
+        if let Some(max) = self.desired.limits.max_seats
+            && summary.seats_after > max
+        {
+            self.errors.push(format!(
+                "the plan leaves {} seats, more than limits.max_seats ({max}): declare fewer seats or raise the limit",
+                summary.seats_after
             ));
-            continue;
         }
-        losing.insert(login);
-        changes.push(Change::RemoveUser {
-            login: login.to_string(),
-            reason: removal_reason(expired),
-        });
+        if !self.errors.is_empty() {
+            return Err(PlanErrors(self.errors));
+        }
+        let blocked = guard(self.desired, &summary);
+        Ok(Plan {
+            meta,
+            changes: self.changes,
+            requests,
+            summary,
+            warnings: self.warnings,
+            suggestions: suggestions(self.desired, self.live, self.today),
+            blocked,
+        })
     }
-
-    warnings.extend(expiry_warnings(desired, today));
-    let requests = requests_for(org, &changes);
-
-    let seats_before = live.active_seats().count() as u64;
-    let newly_seated = added_users
-        .iter()
-        .filter(|l| live.active_seat(l).is_none())
-        .count()
-        + gaining_through_teams.len();
-    let added = newly_seated as u64;
-    let removed = losing.len() as u64;
-    let seats_after = (seats_before + added).saturating_sub(removed);
-    let price = desired
-        .price_per_seat_usd
-        .unwrap_or_else(|| default_price(lookups.plan_type.as_deref(), live));
-    let summary = Summary {
-        seats_before,
-        seats_after,
-        added,
-        removed,
-        monthly_cost_delta_usd: (seats_after as f64 - seats_before as f64) * price,
-    };
-
-    if let Some(max) = desired.limits.max_seats
-        && seats_after > max
-    {
-        errors.push(format!(
-            "the plan leaves {seats_after} seats, more than limits.max_seats ({max}): declare fewer seats or raise the limit"
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(PlanErrors(errors));
-    }
-    let blocked = guard(desired, &summary);
-    Ok(Plan {
-        meta,
-        changes,
-        requests,
-        summary,
-        warnings,
-        suggestions: suggestions(desired, live, today),
-        blocked,
-    })
 }
 
 fn removal_reason(expired: Option<Date>) -> String {
@@ -660,9 +618,7 @@ impl<'a, V> Cursor<'a, V> {
 
 /// The writes, in SPEC order (add users, add teams, remove teams, remove users), in
 /// batches of at most `BATCH_SIZE` names.
-fn requests_for(org: &str, changes: &[Change]) -> Vec<Request> {
-    let users_path = format!("/orgs/{org}/copilot/billing/selected_users");
-    let teams_path = format!("/orgs/{org}/copilot/billing/selected_teams");
+fn requests_for(endpoints: &Endpoints, changes: &[Change]) -> Vec<Request> {
     let pick = |f: fn(&Change) -> Option<&String>| -> Vec<String> {
         changes.iter().filter_map(f).cloned().collect()
     };
@@ -684,10 +640,10 @@ fn requests_for(org: &str, changes: &[Change]) -> Vec<Request> {
     });
     let mut requests = Vec::new();
     let kinds = [
-        (Method::Post, &users_path, add_users, true),
-        (Method::Post, &teams_path, add_teams, false),
-        (Method::Delete, &teams_path, remove_teams, false),
-        (Method::Delete, &users_path, remove_users, true),
+        (Method::Post, &endpoints.users, add_users, true),
+        (Method::Post, &endpoints.teams, add_teams, false),
+        (Method::Delete, &endpoints.teams, remove_teams, false),
+        (Method::Delete, &endpoints.users, remove_users, true),
     ];
     for (method, path, names, users) in kinds {
         for batch in names.chunks(BATCH_SIZE) {
@@ -780,12 +736,12 @@ mod tests {
                         name: s.to_uppercase(),
                         members: members.split_whitespace().map(Login::new).collect(),
                     });
-                (slug, info)
+                (slug, info.map_or(TeamLookup::Missing, TeamLookup::Found))
             })
             .collect();
         Lookups {
             membership: Some(membership),
-            teams: Some(teams),
+            teams,
             plan_type: Some("business".into()),
         }
     }

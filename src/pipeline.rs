@@ -1,0 +1,212 @@
+//! The steps that several commands share, in one place: a client for a target's calls,
+//! the live seats (read from GitHub or from a snapshot), the billing preflight, the
+//! look-ups the planner needs, and the plan with this run's metadata. Commands call these
+//! and never each other; new kinds of targets plug in here.
+
+use crate::cli::GlobalArgs;
+use crate::config::LoadedFile;
+use crate::github::client::LogSink;
+use crate::github::seats::{self, Billing, fetch_billing, fetch_live_state, fetch_team, is_member};
+use crate::github::{Client, ClientConfig, Credentials, GitHubError, Token, installation};
+use crate::model::{DesiredState, LiveState};
+use crate::plan::{self, FORMAT_VERSION, Lookups, Plan, PlanErrors, PlanMeta, TeamLookup};
+use anyhow::{Context as _, bail};
+use futures::{StreamExt, TryStreamExt, stream};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Duration;
+use time::Date;
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+/// The shared steps, set up from the global flags.
+pub struct Pipeline<'a> {
+    pub global: &'a GlobalArgs,
+    /// Where the client's `-v` lines go.
+    pub log: Option<LogSink>,
+}
+
+impl Pipeline<'_> {
+    /// A client for the seat calls on `org`: with the seat token, or a GitHub App's
+    /// installation token for `org`.
+    pub async fn client(&self, org: &str) -> anyhow::Result<Client> {
+        let config = self.client_config();
+        let token = installation::token_for(Credentials::from_env()?, &config, org)
+            .await
+            .with_context(|| format!("cannot get a GitHub App token for `{org}`"))?;
+        Ok(Client::new(&config, token)?)
+    }
+
+    pub fn client_with(&self, token: Token) -> anyhow::Result<Client> {
+        Ok(Client::new(&self.client_config(), token)?)
+    }
+
+    fn client_config(&self) -> ClientConfig {
+        ClientConfig {
+            api_url: self.global.api_url.clone(),
+            request_timeout: Duration::from_secs(self.global.request_timeout),
+            max_rate_limit_wait: Duration::from_secs(self.global.max_rate_limit_wait),
+            points_per_minute: self.global.points_per_minute,
+            log: self.log,
+        }
+    }
+
+    fn concurrency(&self) -> usize {
+        usize::try_from(self.global.max_concurrency).unwrap_or(8)
+    }
+
+    /// All seats of `org`, `--max-concurrency` pages at a time, with a progress bar on a
+    /// terminal when there are many pages.
+    pub async fn fetch_seats(&self, client: &Client, org: &str) -> Result<LiveState, GitHubError> {
+        let bar = if self.global.quiet || !std::io::stderr().is_terminal() {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::new(0)
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} pages, {eta} left")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message(format!("Reading the seats of {org}"));
+        let progress = |done: usize, pages: usize| {
+            // A bar is worth showing only for long reads.
+            if pages >= 20 {
+                bar.set_length(pages as u64);
+                bar.set_position(done as u64);
+            }
+        };
+        let live = fetch_live_state(client, org, self.concurrency(), &progress).await;
+        bar.finish_and_clear();
+        live
+    }
+
+    /// The seats of `org` from the snapshot `state` when given, else from GitHub.
+    pub async fn seats(&self, state: Option<&Path>, org: &str) -> anyhow::Result<LiveState> {
+        match state {
+            Some(path) => read_snapshot(path),
+            None => {
+                let client = self.client(org).await?;
+                self.fetch_seats(&client, org)
+                    .await
+                    .with_context(|| format!("cannot list the Copilot seats of `{org}`"))
+            }
+        }
+    }
+
+    /// The billing preflight (seat changes need `assign_selected`) and all seat pages, read
+    /// at the same time.
+    pub async fn live_and_billing(
+        &self,
+        client: &Client,
+        org: &str,
+    ) -> anyhow::Result<(LiveState, Billing)> {
+        let (billing, live) =
+            tokio::join!(fetch_billing(client, org), self.fetch_seats(client, org));
+        let billing = billing
+            .with_context(|| format!("cannot read the Copilot billing settings of `{org}`"))?;
+        let setting = billing
+            .seat_management_setting
+            .as_deref()
+            .unwrap_or("unknown");
+        if setting != "assign_selected" {
+            bail!(
+                "`{org}` assigns Copilot seats with `{setting}`, and GitHub accepts seat changes only with `assign_selected`: in the org's settings, under Copilot > Access, choose \"Selected members\""
+            );
+        }
+        let live = live.with_context(|| format!("cannot list the Copilot seats of `{org}`"))?;
+        Ok((live, billing))
+    }
+
+    /// The live state and look-ups for a plan: the billing preflight, all seat pages, the
+    /// membership of users to add and every declared team, with bounded concurrency.
+    pub async fn live_and_lookups(
+        &self,
+        client: &Client,
+        desired: &DesiredState,
+        today: Date,
+    ) -> anyhow::Result<(LiveState, Lookups)> {
+        let org = desired.org.as_str();
+        let (live, billing) = self.live_and_billing(client, org).await?;
+        let needed = plan::lookups_needed(desired, &live, today);
+        let membership: BTreeMap<_, _> = stream::iter(needed.users)
+            .map(|login| async move {
+                let member = is_member(client, org, &login).await?;
+                Ok::<_, GitHubError>((login, member))
+            })
+            .buffer_unordered(self.concurrency())
+            .try_collect()
+            .await
+            .context("cannot check org membership of the users to add")?;
+        let teams: BTreeMap<_, _> = stream::iter(needed.teams)
+            .map(|slug| async move {
+                let team = match fetch_team(client, org, &slug).await? {
+                    Some(info) => TeamLookup::Found(info),
+                    None => TeamLookup::Missing,
+                };
+                Ok::<_, GitHubError>((slug, team))
+            })
+            .buffer_unordered(self.concurrency())
+            .try_collect()
+            .await
+            .context("cannot look up the declared teams")?;
+        let lookups = Lookups {
+            membership: Some(membership),
+            teams,
+            plan_type: billing.plan_type,
+        };
+        Ok((live, lookups))
+    }
+}
+
+/// Runs the planner with the metadata of this run.
+pub fn plan(
+    file: &LoadedFile,
+    live: &LiveState,
+    lookups: &Lookups,
+    today: Date,
+) -> Result<Plan, PlanErrors> {
+    let meta = PlanMeta {
+        format_version: FORMAT_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        org: file.desired.org.clone(),
+        generated_at: now_rfc3339(),
+        file_digest: file.digest.clone(),
+        live_state_digest: live.digest(),
+    };
+    plan::plan(&file.desired, live, lookups, today, meta)
+}
+
+/// Reads an offline seat snapshot (SPEC 6).
+pub fn read_snapshot(path: &Path) -> anyhow::Result<LiveState> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the seat snapshot `{}`", path.display()))?;
+    seats::live_state_from_snapshot(&text).with_context(|| {
+        format!(
+            "`{}` is not a seat snapshot: it must hold GitHub's seat-list answer {{\"total_seats\": N, \"seats\": [...]}} or an array of them",
+            path.display()
+        )
+    })
+}
+
+/// `--today`, or today in UTC.
+pub fn today(flag: Option<&str>) -> anyhow::Result<Date> {
+    match flag {
+        None => Ok(OffsetDateTime::now_utc().date()),
+        Some(text) => match Date::parse(text, format_description!("[year]-[month]-[day]")) {
+            Ok(date) => Ok(date),
+            Err(_) => bail!("--today `{text}` is not a date: write it as YYYY-MM-DD"),
+        },
+    }
+}
+
+/// Now, as an RFC 3339 UTC timestamp to the second.
+pub fn now_rfc3339() -> String {
+    let now = OffsetDateTime::now_utc();
+    now.format(format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+    ))
+    .unwrap_or_default()
+}
