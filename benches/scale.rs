@@ -1,3 +1,4 @@
+#![allow(clippy::disallowed_macros)] // the benchmark prints its table
 //! How fast `plan` reads a large org, against a fake GitHub in this process that answers
 //! every request after a set latency and enforces the secondary limit (900 points a minute).
 //!

@@ -189,14 +189,7 @@ impl Validator<'_> {
             }
         };
         self.known_keys(root, "", TOP_KEYS);
-
-        let org = match root.get("org") {
-            None => {
-                self.error("", "missing `org`: add `org: YOUR-ORG` at the top".into());
-                None
-            }
-            Some(value) => self.name(value, "org", "organization", is_valid_login),
-        };
+        let org = self.org(root.get("org"));
         let users = self.entries(
             root.get("users"),
             "users",
@@ -211,62 +204,110 @@ impl Validator<'_> {
             is_valid_slug,
             TeamSlug::new,
         );
+        let (ignore_users, ignore_teams) = self.ignore(root.get("ignore"), &users, &teams);
+        let unmanaged = self.unmanaged(root.get("unmanaged"));
+        let limits = self.limits(root.get("limits"));
+        let price_per_seat_usd = self.price(root.get("price_per_seat_usd"));
+        let reclaim = self.reclaim(root.get("reclaim"));
+        Some(DesiredState {
+            org: org?,
+            users,
+            teams,
+            ignore_users,
+            ignore_teams,
+            unmanaged,
+            limits,
+            price_per_seat_usd,
+            reclaim,
+        })
+    }
 
-        let (ignored_users, ignored_teams) = match root.get("ignore") {
-            None | Some(Value::Null) => (Vec::new(), Vec::new()),
-            Some(Value::Mapping(ignore)) => {
-                self.known_keys(ignore, "ignore", &["users", "teams"]);
-                let users =
-                    self.name_list(ignore.get("users"), "ignore.users", "login", is_valid_login);
-                let teams = self.name_list(
-                    ignore.get("teams"),
-                    "ignore.teams",
-                    "team slug",
-                    is_valid_slug,
-                );
-                (users, teams)
-            }
+    /// A section that is absent, a mapping, or an error showing `example`.
+    fn mapping<'v>(
+        &mut self,
+        value: Option<&'v Value>,
+        path: &str,
+        example: &str,
+    ) -> Option<&'v Mapping> {
+        match value {
+            None | Some(Value::Null) => None,
+            Some(Value::Mapping(mapping)) => Some(mapping),
             Some(other) => {
                 self.error(
-                    "ignore",
+                    path,
                     format!(
-                        "`ignore` must be a mapping like `ignore: {{users: [login], teams: [slug]}}`, not {}",
+                        "`{path}` must be a mapping like `{example}`, not {}",
                         describe(other)
                     ),
                 );
-                (Vec::new(), Vec::new())
+                None
             }
-        };
-        let mut ignore_users = BTreeSet::new();
-        for (name, path) in ignored_users {
-            let login = Login::new(name);
-            if let Some(entry) = users.get(&login) {
-                self.error(
-                    &path,
-                    format!(
-                        "user `{login}` is both declared (line {}) and ignored: remove it from one of the two lists",
-                        entry.line
-                    ),
-                );
-            }
-            ignore_users.insert(login);
         }
-        let mut ignore_teams = BTreeSet::new();
-        for (name, path) in ignored_teams {
-            let slug = TeamSlug::new(name);
-            if let Some(entry) = teams.get(&slug) {
-                self.error(
-                    &path,
-                    format!(
-                        "team `{slug}` is both declared (line {}) and ignored: remove it from one of the two lists",
-                        entry.line
-                    ),
-                );
-            }
-            ignore_teams.insert(slug);
-        }
+    }
 
-        let unmanaged = match root.get("unmanaged") {
+    fn org(&mut self, value: Option<&Value>) -> Option<String> {
+        match value {
+            None => {
+                self.error("", "missing `org`: add `org: YOUR-ORG` at the top".into());
+                None
+            }
+            Some(value) => self.name(value, "org", "organization", is_valid_login),
+        }
+    }
+
+    /// `ignore:`, whose names must not also be declared.
+    fn ignore(
+        &mut self,
+        value: Option<&Value>,
+        users: &BTreeMap<Login, Entry<Login>>,
+        teams: &BTreeMap<TeamSlug, Entry<TeamSlug>>,
+    ) -> (BTreeSet<Login>, BTreeSet<TeamSlug>) {
+        let Some(ignore) = self.mapping(value, "ignore", "ignore: {users: [login], teams: [slug]}")
+        else {
+            return (BTreeSet::new(), BTreeSet::new());
+        };
+        self.known_keys(ignore, "ignore", &["users", "teams"]);
+        let ignored_users =
+            self.name_list(ignore.get("users"), "ignore.users", "login", is_valid_login);
+        let ignored_teams = self.name_list(
+            ignore.get("teams"),
+            "ignore.teams",
+            "team slug",
+            is_valid_slug,
+        );
+        (
+            self.not_declared(ignored_users, users, "user", Login::new),
+            self.not_declared(ignored_teams, teams, "team", TeamSlug::new),
+        )
+    }
+
+    /// Ignored names, each checked against the declared entries of the same kind.
+    fn not_declared<N: Ord + fmt::Display>(
+        &mut self,
+        ignored: Vec<(String, String)>,
+        declared: &BTreeMap<N, Entry<N>>,
+        kind: &str,
+        make: fn(String) -> N,
+    ) -> BTreeSet<N> {
+        let mut names = BTreeSet::new();
+        for (name, path) in ignored {
+            let name = make(name);
+            if let Some(entry) = declared.get(&name) {
+                self.error(
+                    &path,
+                    format!(
+                        "{kind} `{name}` is both declared (line {}) and ignored: remove it from one of the two lists",
+                        entry.line
+                    ),
+                );
+            }
+            names.insert(name);
+        }
+        names
+    }
+
+    fn unmanaged(&mut self, value: Option<&Value>) -> Unmanaged {
+        match value {
             None => Unmanaged::Remove,
             Some(Value::String(s)) if s == "remove" => Unmanaged::Remove,
             Some(Value::String(s)) if s == "warn" => Unmanaged::Warn,
@@ -277,9 +318,11 @@ impl Validator<'_> {
                 );
                 Unmanaged::Remove
             }
-        };
-        let limits = self.limits(root.get("limits"));
-        let price_per_seat_usd = match root.get("price_per_seat_usd") {
+        }
+    }
+
+    fn price(&mut self, value: Option<&Value>) -> Option<f64> {
+        match value {
             None => None,
             Some(Value::Number(n)) if n.as_f64().is_some_and(|p| p.is_finite() && p >= 0.0) => {
                 n.as_f64()
@@ -294,20 +337,7 @@ impl Validator<'_> {
                 );
                 None
             }
-        };
-        let reclaim = self.reclaim(root.get("reclaim"));
-
-        Some(DesiredState {
-            org: org?,
-            users,
-            teams,
-            ignore_users,
-            ignore_teams,
-            unmanaged,
-            limits,
-            price_per_seat_usd,
-            reclaim,
-        })
+        }
     }
 
     fn known_keys(&mut self, mapping: &Mapping, path: &str, allowed: &[&str]) {
@@ -436,7 +466,7 @@ impl Validator<'_> {
                             None
                         }
                     };
-                    name.map(|name| (name, expires.flatten(), note, name_path))
+                    name.map(|name| (name, expires, note, name_path))
                 }
                 other => self
                     .name(other, &item_path, what, valid)
@@ -470,13 +500,13 @@ impl Validator<'_> {
         entries
     }
 
-    /// `expires:`; `Some(None)` when absent, `None` when invalid.
-    fn expires(&mut self, value: Option<&Value>, path: &str) -> Option<Option<Date>> {
+    /// `expires:`; `None` when absent, or when invalid (the error is recorded).
+    fn expires(&mut self, value: Option<&Value>, path: &str) -> Option<Date> {
         let format = format_description!("[year]-[month]-[day]");
         match value {
-            None | Some(Value::Null) => Some(None),
+            None | Some(Value::Null) => None,
             Some(Value::String(text)) => match Date::parse(text, format) {
-                Ok(date) => Some(Some(date)),
+                Ok(date) => Some(date),
                 Err(_) => {
                     self.error(
                         path,
@@ -544,19 +574,8 @@ impl Validator<'_> {
 
     fn limits(&mut self, value: Option<&Value>) -> Limits {
         let mut limits = Limits::default();
-        let mapping = match value {
-            None | Some(Value::Null) => return limits,
-            Some(Value::Mapping(mapping)) => mapping,
-            Some(other) => {
-                self.error(
-                    "limits",
-                    format!(
-                        "`limits` must be a mapping like `limits: {{max_removals: 25}}`, not {}",
-                        describe(other)
-                    ),
-                );
-                return limits;
-            }
+        let Some(mapping) = self.mapping(value, "limits", "limits: {max_removals: 25}") else {
+            return limits;
         };
         self.known_keys(mapping, "limits", &["max_removals", "max_seats"]);
         limits.max_removals = match mapping.get("max_removals") {
@@ -594,20 +613,7 @@ impl Validator<'_> {
     }
 
     fn reclaim(&mut self, value: Option<&Value>) -> Option<Reclaim> {
-        let mapping = match value {
-            None | Some(Value::Null) => return None,
-            Some(Value::Mapping(mapping)) => mapping,
-            Some(other) => {
-                self.error(
-                    "reclaim",
-                    format!(
-                        "`reclaim` must be a mapping like `reclaim: {{inactive_after_days: 90}}`, not {}",
-                        describe(other)
-                    ),
-                );
-                return None;
-            }
-        };
+        let mapping = self.mapping(value, "reclaim", "reclaim: {inactive_after_days: 90}")?;
         self.known_keys(mapping, "reclaim", &["inactive_after_days", "grace_days"]);
         let mut days = |key: &str, default: Option<u32>, min: u32| -> Option<u32> {
             let path = format!("reclaim.{key}");

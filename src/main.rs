@@ -1,3 +1,4 @@
+#[allow(clippy::disallowed_macros)] // the one line when the runtime cannot start
 fn main() {
     let code = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime.block_on(copilot_seats::run(std::env::args_os())),

@@ -8,3 +8,121 @@ pub mod status;
 pub mod text;
 pub mod usage;
 pub mod yaml;
+
+/// Snapshots of the plan renderers for a few representative plans: a plan's wording is
+/// part of what users read in every pull request.
+#[cfg(test)]
+mod snapshots {
+    use crate::model::{LiveState, Login, Seat, SeatSource, TeamInfo, TeamSlug};
+    use crate::plan::{FORMAT_VERSION, Lookups, Plan, PlanMeta, TeamLookup, plan};
+    use time::macros::date;
+
+    /// `alice` direct, `erin@design` through a team, `oscar!` pending cancellation,
+    /// `quinn?` never used.
+    fn live(spec: &str) -> LiveState {
+        let seats = spec.split_whitespace().map(|item| {
+            let (item, pending) = match item.strip_suffix('!') {
+                Some(item) => (item, Some("2026-12-01".into())),
+                None => (item, None),
+            };
+            let (item, activity) = match item.strip_suffix('?') {
+                Some(item) => (item, None),
+                None => (item, Some("2026-11-20T09:00:00Z".into())),
+            };
+            let (login, source) = match item.split_once('@') {
+                Some((login, team)) => (
+                    login,
+                    SeatSource::Team {
+                        slug: TeamSlug::new(team),
+                        name: team.to_uppercase().into(),
+                    },
+                ),
+                None => (item, SeatSource::Direct),
+            };
+            Seat {
+                login: Login::new(login),
+                source,
+                pending_cancellation_date: pending,
+                created_at: "2025-01-01T00:00:00Z".into(),
+                last_activity_at: activity,
+                last_activity_editor: Some("vscode/1.95".into()),
+            }
+        });
+        LiveState::from_seats(seats.collect::<Vec<_>>(), 0)
+    }
+
+    fn make(file: &str, seats: &str, teams: &[(&str, &str)]) -> Plan {
+        let desired = crate::config::parse("copilot-seats.yaml", &format!("org: acme\n{file}"))
+            .expect("valid test file");
+        let live = live(seats);
+        let today = date!(2026 - 11 - 25);
+        let needed = crate::plan::lookups_needed(&desired, &live, today);
+        let lookups = Lookups {
+            membership: Some(needed.users.into_iter().map(|l| (l, true)).collect()),
+            teams: needed
+                .teams
+                .into_iter()
+                .map(|slug| {
+                    let found = teams.iter().find(|(s, _)| *s == slug.as_str());
+                    let lookup = found.map_or(TeamLookup::Missing, |(s, members)| {
+                        TeamLookup::Found(TeamInfo {
+                            name: s.to_uppercase(),
+                            members: members.split_whitespace().map(Login::new).collect(),
+                        })
+                    });
+                    (slug, lookup)
+                })
+                .collect(),
+            plan_type: Some("business".into()),
+        };
+        let meta = PlanMeta {
+            format_version: FORMAT_VERSION,
+            tool_version: "0.1.0".into(),
+            org: "acme".into(),
+            generated_at: "2026-11-25T12:00:00Z".into(),
+            file_digest: "sha256:f".into(),
+            live_state_digest: "sha256:l".into(),
+        };
+        plan(&desired, &live, &lookups, today, meta).expect("a plan")
+    }
+
+    /// Every kind of change, a warning, an expiry soon and a reclaim suggestion.
+    fn mixed() -> Plan {
+        make(
+            "users:\n  - alice\n  - oscar\n  - quinn\n  - login: trent\n    expires: 2026-10-31\n  - login: uma\n    expires: 2026-12-01\n    note: trial\n  - nick\nteams: [platform]\nreclaim: {inactive_after_days: 90}",
+            "alice oscar! quinn? trent uma erin@design mallory",
+            &[("platform", "walter xavier")],
+        )
+    }
+
+    fn blocked() -> Plan {
+        make(
+            "users: [alice]\nlimits: {max_removals: 1}",
+            "alice b1 b2 b3",
+            &[],
+        )
+    }
+
+    fn unchanged() -> Plan {
+        make(
+            "users: [alice, walter]\nteams: [platform]",
+            "alice walter",
+            &[("platform", "walter")],
+        )
+    }
+
+    #[test]
+    fn text_plans() {
+        insta::assert_snapshot!("text_mixed", super::text::plan(&mixed(), false));
+        insta::assert_snapshot!("text_mixed_color", super::text::plan(&mixed(), true));
+        insta::assert_snapshot!("text_blocked", super::text::plan(&blocked(), false));
+        insta::assert_snapshot!("text_unchanged", super::text::plan(&unchanged(), false));
+    }
+
+    #[test]
+    fn markdown_plans() {
+        insta::assert_snapshot!("markdown_mixed", super::markdown::plan(&mixed()));
+        insta::assert_snapshot!("markdown_blocked", super::markdown::plan(&blocked()));
+        insta::assert_snapshot!("markdown_unchanged", super::markdown::plan(&unchanged()));
+    }
+}
