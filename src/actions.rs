@@ -1,6 +1,7 @@
 //! GitHub Actions: workflow-command annotations, the job summary, and the pull request a
 //! workflow runs for. Only used when the environment says we run in Actions.
 
+use crate::secrets::redact;
 use crate::yaml_locations::Position;
 use std::io::Write;
 
@@ -15,12 +16,12 @@ pub fn error_annotation(file: &str, position: Option<Position>, message: &str) -
     if let Some(p) = position {
         properties.push_str(&format!(",line={},col={}", p.line, p.column));
     }
-    format!("::error {properties}::{}", escape_data(message))
+    format!("::error {properties}::{}", escape_data(&redact(message)))
 }
 
 /// `::warning::message`
 pub fn warning_annotation(message: &str) -> String {
-    format!("::warning::{}", escape_data(message))
+    format!("::warning::{}", escape_data(&redact(message)))
 }
 
 /// Escapes a workflow command's message, as the Actions toolkit does.
@@ -43,8 +44,13 @@ pub fn append_step_summary(markdown: &str) -> std::io::Result<bool> {
         .create(true)
         .append(true)
         .open(path)?;
-    writeln!(file, "{markdown}")?;
+    writeln!(file, "{}", redact(markdown))?;
     Ok(true)
+}
+
+/// `::add-mask::VALUE`: the runner masks secrets from `secrets.*`, not the tokens we mint.
+pub fn mask_command(secret: &str) -> String {
+    format!("::add-mask::{secret}")
 }
 
 /// The pull request a workflow runs for.

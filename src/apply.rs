@@ -235,7 +235,11 @@ where
         run.report.sent.push(SentRequest {
             request: request.clone(),
             result: match &result {
-                Ok(answer) => Ok(format!("{} {}", answer.status.as_u16(), answer.body.trim())),
+                Ok(answer) => Ok(format!(
+                    "{} {}",
+                    answer.status.as_u16(),
+                    answer.shown_body()
+                )),
                 Err(error) => Err(error.to_string()),
             },
         });

@@ -7,7 +7,9 @@ use crate::cli::GlobalArgs;
 use crate::config::LoadedFile;
 use crate::github::client::LogSink;
 use crate::github::seats::{self, Billing, fetch_billing, fetch_live_state, fetch_team, is_member};
-use crate::github::{Client, ClientConfig, Credentials, GitHubError, Token, installation};
+use crate::github::{
+    Client, ClientConfig, Credentials, GitHubError, Token, TokenSource, installation,
+};
 use crate::model::{DesiredState, LiveState};
 use crate::plan::{self, FORMAT_VERSION, Lookups, Plan, PlanErrors, PlanMeta, TeamLookup};
 use anyhow::{Context as _, bail};
@@ -26,6 +28,9 @@ pub struct Pipeline<'a> {
     pub global: &'a GlobalArgs,
     /// Where the client's `-v` lines go.
     pub log: Option<LogSink>,
+    /// Told each token this process mints (a GitHub App's installation token), so that
+    /// GitHub Actions can mask it in the job log.
+    pub minted: Option<fn(&str)>,
 }
 
 impl Pipeline<'_> {
@@ -36,6 +41,9 @@ impl Pipeline<'_> {
         let token = installation::token_for(Credentials::from_env()?, &config, org)
             .await
             .with_context(|| format!("cannot get a GitHub App token for `{org}`"))?;
+        if let (TokenSource::App, Some(minted)) = (token.source(), self.minted) {
+            minted(token.expose());
+        }
         Ok(Client::new(&config, token)?)
     }
 

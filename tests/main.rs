@@ -15,6 +15,7 @@ mod pages;
 mod plan;
 mod properties;
 mod schema;
+mod secrets;
 mod usage;
 mod validate_export;
 mod workflows;

@@ -118,6 +118,7 @@ impl<'a> Context<'a> {
             pipeline: Pipeline {
                 global,
                 log: global.verbose.then_some(log),
+                minted: actions::in_actions().then_some(mask as fn(&str)),
             },
         }
     }
@@ -160,6 +161,12 @@ impl<'a> Context<'a> {
             );
         }
     }
+}
+
+/// Asks the Actions runner to mask a token we minted, on stderr (the runner reads workflow
+/// commands there too, and stdout may be a JSON plan).
+fn mask(secret: &str) {
+    eprintln!("{}", actions::mask_command(secret));
 }
 
 /// The client's `-v` lines.

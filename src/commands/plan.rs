@@ -100,7 +100,7 @@ fn failure_lines(error: &anyhow::Error) -> Vec<String> {
 /// seat token.
 async fn comment(ctx: &Context<'_>, markdown: &str) -> anyhow::Result<()> {
     let pull_request = actions::pull_request_from_env().map_err(anyhow::Error::msg)?;
-    let token = Token::from_var("GITHUB_TOKEN")
+    let token = Token::for_comments()
         .context("--comment posts with the workflow's GITHUB_TOKEN: pass it in the step's env")?;
     let client = ctx.pipeline.client_with(token)?;
     let upserted = comments::upsert(

@@ -21,6 +21,8 @@ pub enum TokenSource {
     App,
     /// The App's own JWT, used only to get an installation token.
     AppJwt,
+    /// The workflow's `GITHUB_TOKEN`, for the pull-request comment only.
+    Comments,
 }
 
 impl fmt::Display for TokenSource {
@@ -29,6 +31,7 @@ impl fmt::Display for TokenSource {
             TokenSource::Variable(name) => name,
             TokenSource::App => "GITHUB_APP_ID",
             TokenSource::AppJwt => "the GitHub App's JWT",
+            TokenSource::Comments => "GITHUB_TOKEN",
         })
     }
 }
@@ -41,15 +44,18 @@ pub struct Token {
 }
 
 impl Token {
+    /// A token, registered with `secrets` so that no output can show it.
     pub fn new(value: String, source: TokenSource) -> Token {
+        crate::secrets::register(&value);
         Token { value, source }
     }
 
-    /// The token in one named variable (the workflow's `GITHUB_TOKEN` for comments).
-    pub fn from_var(name: &'static str) -> Result<Token, GitHubError> {
+    /// The workflow's `GITHUB_TOKEN`, for the pull-request comment (never the seat calls).
+    pub fn for_comments() -> Result<Token, GitHubError> {
+        let name = "GITHUB_TOKEN";
         let value = std::env::var(name).ok().map(|v| v.trim().to_string());
         match value {
-            Some(value) if !value.is_empty() => Ok(Token::new(value, TokenSource::Variable(name))),
+            Some(value) if !value.is_empty() => Ok(Token::new(value, TokenSource::Comments)),
             _ => Err(GitHubError::MissingVariable { name }),
         }
     }
@@ -88,8 +94,8 @@ const FIRST: &str = "COPILOT_SEATS_TOKEN";
 const AFTER_APP: [&str; 2] = ["GH_TOKEN", "GITHUB_TOKEN"];
 
 impl Credentials {
-    /// `COPILOT_SEATS_TOKEN`, else a GitHub App (`GITHUB_APP_ID` with its key), else
-    /// `GH_TOKEN`, else `GITHUB_TOKEN`. An App configured on purpose goes before the two
+    /// `COPILOT_SEATS_TOKEN`, else a GitHub App (`GITHUB_APP_ID` with its key), else, when
+    /// `COPILOT_SEATS_TOKEN` is not set at all, `GH_TOKEN`, else `GITHUB_TOKEN`. An App configured on purpose goes before the two
     /// general tokens, since workflows set `GITHUB_TOKEN` for other uses (comments).
     pub fn from_env() -> Result<Credentials, GitHubError> {
         let var = |name: &str| {
@@ -119,6 +125,11 @@ impl Credentials {
             };
             return Ok(Credentials::App(Box::new(AppKey::new(app_id, &pem)?)));
         }
+        // Set on purpose for the seat calls, but empty (and no App): say so rather than
+        // fall back to the workflow's GITHUB_TOKEN, which cannot manage seats.
+        if std::env::var_os(FIRST).is_some() {
+            return Err(GitHubError::EmptyToken { name: FIRST });
+        }
         AFTER_APP
             .into_iter()
             .find_map(|name| Some(token(var(name)?, name)))
@@ -147,6 +158,7 @@ impl AppKey {
         } else {
             pem.replace("\\n", "\n")
         };
+        crate::secrets::register_pem(&pem);
         let bad = |why: &str| GitHubError::AppKeyInvalid {
             app_id: app_id.clone(),
             why: why.to_string(),

@@ -4,6 +4,7 @@
 use crate::github::auth::{Token, TokenSource};
 use crate::github::budget::PointsBudget;
 use crate::github::error::{GitHubError, body_excerpt};
+use crate::secrets::redact;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -46,8 +47,16 @@ impl Answer {
         serde_json::from_str(&self.body).map_err(|e| GitHubError::Decode {
             method: self.method.to_string(),
             path: self.path.clone(),
-            detail: e.to_string(),
+            // serde quotes values from the body.
+            detail: redact(&e.to_string()).into_owned(),
         })
+    }
+
+    /// The body as it may be shown to people: trimmed, and scrubbed of secrets a server
+    /// may have echoed. (`body` itself stays as sent, for decoding: a token GitHub mints
+    /// must reach us whole.)
+    pub fn shown_body(&self) -> String {
+        redact(self.body.trim()).into_owned()
     }
 }
 
@@ -223,6 +232,7 @@ impl Client {
             } else {
                 format!("network error: {}", e.without_url())
             };
+            let detail = redact(&detail).into_owned();
             GitHubError::Network {
                 method: method.to_string(),
                 path: display.clone(),
@@ -263,10 +273,8 @@ impl Client {
     }
 
     fn display_path(&self, path_or_url: &str) -> String {
-        path_or_url
-            .strip_prefix(&self.base)
-            .unwrap_or(path_or_url)
-            .to_string()
+        let path = path_or_url.strip_prefix(&self.base).unwrap_or(path_or_url);
+        redact(path).into_owned()
     }
 
     fn status_error(&self, method: &str, path_or_url: &str, answer: &Answer) -> GitHubError {
@@ -274,6 +282,8 @@ impl Client {
             .ok()
             .and_then(|v| v.get("message")?.as_str().map(str::to_string))
             .unwrap_or_else(|| body_excerpt(&answer.body));
+        // Servers may echo what they were sent: no error we hand out carries a secret.
+        let message = redact(&message).into_owned();
         let mut hint = hint_for(answer.status.as_u16(), &message, self.token.source());
         // GitHub names what the endpoint accepts and what the token has.
         let header = |name: &str| answer.headers.get(name).and_then(|v| v.to_str().ok());
@@ -291,13 +301,13 @@ impl Client {
             path: self.display_path(path_or_url),
             status: answer.status.as_u16(),
             message,
-            hint,
+            hint: redact(&hint).into_owned(),
         }
     }
 
     pub fn log(&self, line: fmt::Arguments<'_>) {
         if let Some(log) = self.log {
-            log(line);
+            log(format_args!("{}", redact(&line.to_string())));
         }
     }
 }
@@ -306,6 +316,7 @@ impl Client {
 fn hint_for(status: u16, message: &str, source: TokenSource) -> String {
     match (status, source) {
         (401, TokenSource::AppJwt) => "GitHub rejected the App's JWT: check that GITHUB_APP_ID is the App's ID and the key its current private key, and that this machine's clock is right".to_string(),
+        (401 | 403, TokenSource::Comments) => "the workflow's GITHUB_TOKEN cannot comment on the pull request: give the job `permissions: pull-requests: write`".to_string(),
         (401 | 403, TokenSource::App) => "the GitHub App (GITHUB_APP_ID) needs the organization permissions \"GitHub Copilot Business\" read/write and \"Members\" read on its installation; accept the new permissions in the org's settings after changing them".to_string(),
         // "One or more users do not exist in this organization: ..." says it all.
         (404, _) if message.contains("do not exist") => String::new(),

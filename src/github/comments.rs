@@ -28,7 +28,7 @@ pub async fn upsert(
     marker: &str,
     body: &str,
 ) -> Result<Upserted, GitHubError> {
-    let payload = serde_json::json!({ "body": body });
+    let payload = serde_json::json!({ "body": crate::secrets::redact(body) });
     let mut pager = Pager::new(
         client,
         format!("/repos/{repository}/issues/{number}/comments?per_page=100"),

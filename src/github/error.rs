@@ -8,6 +8,13 @@ pub enum GitHubError {
         "no GitHub token: set COPILOT_SEATS_TOKEN (or GH_TOKEN, or GITHUB_TOKEN) to a token with manage_billing:copilot, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY for a GitHub App, or pass --state for an offline plan"
     )]
     NoToken,
+    /// Set but empty: a workflow passed a secret that does not exist here (a fork's or
+    /// Dependabot's pull request gets no secrets). Never a reason to fall back to another
+    /// token.
+    #[error(
+        "{name} is set but empty: the workflow passed a secret that this run cannot see (pull requests from forks and Dependabot get no secrets); set the secret for this repository, or run plan with --state for an offline plan"
+    )]
+    EmptyToken { name: &'static str },
     /// A variable that one use needs (the workflow's `GITHUB_TOKEN` for comments).
     #[error("{name} is not set")]
     MissingVariable { name: &'static str },

@@ -69,6 +69,10 @@ pub enum FaultAnswer {
     },
     /// Send the status line and headers, then drop the connection mid-body.
     DropConnection,
+    /// Answer `status` with the request's `Authorization` header echoed back, as some
+    /// proxies and misbehaving servers do: in GitHub's JSON `message`, or in an HTML page
+    /// (`html`), and in a header that `-v` and permission hints quote.
+    EchoAuthorization { status: u16, html: bool },
 }
 
 impl Fault {
@@ -475,6 +479,35 @@ async fn handle(
                 if let Ok(value) = HeaderValue::from_str(&value) {
                     response.headers_mut().insert(name, value);
                 }
+            }
+            response
+        }
+        FaultAnswer::EchoAuthorization { status, html } => {
+            let authorization = headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            let body = if html {
+                format!(
+                    "<html><body><h1>Bad gateway</h1><p>request with {authorization} failed</p></body></html>"
+                )
+            } else {
+                serde_json::json!({
+                    "message": format!("Bad credentials: {authorization}"),
+                    "documentation_url": "https://docs.github.com/rest",
+                })
+                .to_string()
+            };
+            let mut response = (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                body,
+            )
+                .into_response();
+            if let Ok(value) = HeaderValue::from_str(&format!("copilot={authorization}")) {
+                response
+                    .headers_mut()
+                    .insert("x-accepted-github-permissions", value);
             }
             response
         }
