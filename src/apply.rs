@@ -5,13 +5,19 @@
 //!   user, after which earlier names may be cancelled already): the seats are re-read, the
 //!   plan is made again, and only what remains *and was in the reviewed plan* is sent;
 //! - anything else (401, 403, another 422): stop; nothing more is sent.
+//!
+//! An `Interrupt` (SIGINT or SIGTERM, as a cancelled CI job sends) stops the run between
+//! two writes: the write in flight finishes and is accounted for, no new one is sent.
 
 use crate::github::{Client, GitHubError};
 use crate::model::{LiveState, Login};
 use crate::plan::{Method, Plan, Request, RequestBody};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+use tokio::sync::Notify;
 
 /// How many times one apply re-reads the seats before it gives up.
 const MAX_REPLANS: usize = 3;
@@ -82,6 +88,45 @@ pub struct ApplyReport {
     /// Every name of the plan, in plan order.
     pub names: Vec<NameOutcome>,
     pub notes: Vec<String>,
+    /// Stopped by an `Interrupt`: what was not sent is accounted as `NotSent`.
+    pub interrupted: bool,
+}
+
+/// A request to stop sending, shared between the signal listener and the run.
+#[derive(Clone, Debug, Default)]
+pub struct Interrupt {
+    set: Arc<AtomicBool>,
+    notify: Arc<Notify>,
+}
+
+impl Interrupt {
+    pub fn trigger(&self) {
+        self.set.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.set.load(Ordering::SeqCst)
+    }
+
+    /// Returns once triggered.
+    async fn triggered(&self) {
+        loop {
+            let notified = self.notify.notified();
+            if self.is_set() {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// Sleeps `duration`, or less when triggered meanwhile.
+    async fn sleep(&self, duration: Duration) {
+        tokio::select! {
+            () = tokio::time::sleep(duration) => {}
+            () = self.triggered() => {}
+        }
+    }
 }
 
 impl ApplyReport {
@@ -185,11 +230,13 @@ impl Run {
 }
 
 /// Sends `plan`'s requests in order with `write_interval` between two writes; `replan`
-/// re-reads GitHub after an unclear failure.
+/// re-reads GitHub after an unclear failure; `interrupt` stops the run before the next
+/// write.
 pub async fn apply<F>(
     client: &Client,
     plan: &Plan,
     write_interval: Duration,
+    interrupt: &Interrupt,
     replan: F,
 ) -> ApplyReport
 where
@@ -223,7 +270,12 @@ where
 
     while let Some(request) = queue.pop_front() {
         if !run.report.sent.is_empty() && !write_interval.is_zero() {
-            tokio::time::sleep(write_interval).await;
+            interrupt.sleep(write_interval).await;
+        }
+        if interrupt.is_set() {
+            run.report.interrupted = true;
+            stopped = Some("apply was interrupted (SIGINT or SIGTERM) before it was sent".into());
+            break;
         }
         let kind = Kind::of(&request);
         let method = match request.method {

@@ -10,6 +10,7 @@ mod docs;
 mod fake;
 mod faults;
 mod fixtures;
+mod interrupt;
 mod lifecycle;
 mod pages;
 mod plan;

@@ -3,7 +3,7 @@
 use crate::actions;
 use crate::apply;
 use crate::cli::ApplyArgs;
-use crate::commands::{Context, EXIT_ERROR, EXIT_OK};
+use crate::commands::{Context, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK};
 use crate::plan::{FORMAT_VERSION, Plan};
 use crate::render;
 use anyhow::{Context as _, bail};
@@ -91,14 +91,60 @@ pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
         let plan = ctx.plan(&file, &live, &lookups, today)?;
         Ok(apply::Replanned { plan, live })
     };
-    let report = apply::apply(&client, &plan, interval, replan).await;
+    let interrupt = apply::Interrupt::default();
+    let listener = tokio::spawn(interrupt_on_signal(interrupt.clone()));
+    let report = apply::apply(&client, &plan, interval, &interrupt, replan).await;
+    listener.abort();
     print!("{}", render::text::apply_report(&report));
     summarize(&render::markdown::apply_report(&report));
-    Ok(if report.succeeded() {
+    Ok(if report.interrupted {
+        EXIT_INTERRUPTED
+    } else if report.succeeded() {
         EXIT_OK
     } else {
         EXIT_ERROR
     })
+}
+
+/// Triggers `interrupt` on SIGINT or SIGTERM (GitHub Actions sends SIGINT when a job is
+/// cancelled, then SIGTERM 7.5 s later). The handlers are installed before this returns,
+/// so no signal sent once the writes start can end the process: the run stops between
+/// two writes and reports.
+fn interrupt_on_signal(
+    interrupt: apply::Interrupt,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let (Ok(mut int), Ok(mut term)) = signals else {
+                return;
+            };
+            loop {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+                if !interrupt.is_set() {
+                    eprintln!(
+                        "copilot-seats: interrupted: finishing the write in flight, sending nothing more"
+                    );
+                }
+                interrupt.trigger();
+            }
+        }
+        #[cfg(not(unix))]
+        while tokio::signal::ctrl_c().await.is_ok() {
+            interrupt.trigger();
+        }
+    }
 }
 
 /// Appends to the GitHub Actions job summary, when there is one.

@@ -28,6 +28,8 @@ use time::Date;
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_ERROR: i32 = 1;
 pub const EXIT_CHANGES: i32 = 2;
+/// `apply` stopped by SIGINT or SIGTERM.
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 pub struct Context<'a> {
     pub global: &'a GlobalArgs,

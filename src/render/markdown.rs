@@ -276,7 +276,9 @@ pub fn apply_report(report: &ApplyReport) -> String {
         .count();
     let mut out = format!(
         "## copilot-seats apply: {}\n\n{ok} of {} name(s) in effect.\n\n",
-        if report.succeeded() {
+        if report.interrupted {
+            "interrupted"
+        } else if report.succeeded() {
             "done"
         } else {
             "incomplete"

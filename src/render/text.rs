@@ -181,7 +181,12 @@ pub fn apply_report(report: &ApplyReport) -> String {
         .filter(|n| n.outcome.is_success())
         .count();
     let total = report.names.len();
-    if report.succeeded() {
+    if report.interrupted {
+        let _ = writeln!(
+            out,
+            "Interrupted: {ok} of {total} name(s) in effect; the write in flight was finished and nothing more was sent. Run apply again: it plans from the new state and converges."
+        );
+    } else if report.succeeded() {
         let _ = writeln!(out, "Applied: {ok} of {total} name(s) in effect.");
     } else {
         let _ = writeln!(
