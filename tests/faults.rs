@@ -97,6 +97,19 @@ fn a_connection_reset_on_a_read_is_retried() {
 }
 
 #[test]
+fn a_connection_dropped_every_time_says_what_happened() {
+    let fake = org(vec![
+        Fault::new("GET", SEATS, FaultAnswer::DropConnection).times(10),
+    ]);
+    let ws = Workspace::new(FILE);
+    let output = ws.run(&fake.url, &["plan"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("the connection failed ("), "{text}");
+    assert!(text.to_ascii_lowercase().contains("connection"), "{text}");
+}
+
+#[test]
 fn a_read_slower_than_the_timeout_is_retried() {
     let fake = org(vec![
         Fault::new("GET", SEATS, FaultAnswer::Normal).delay_ms(2500),

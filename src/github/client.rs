@@ -221,23 +221,10 @@ impl Client {
             request = request.json(body);
         }
         let started = Instant::now();
-        let network_error = |e: reqwest::Error| {
-            let detail = if e.is_timeout() {
-                "no answer within the request timeout (--request-timeout)".to_string()
-            } else if e.is_connect() {
-                format!(
-                    "cannot connect to {}: check --api-url and the network",
-                    self.base
-                )
-            } else {
-                format!("network error: {}", e.without_url())
-            };
-            let detail = redact(&detail).into_owned();
-            GitHubError::Network {
-                method: method.to_string(),
-                path: display.clone(),
-                detail,
-            }
+        let network_error = |e: reqwest::Error| GitHubError::Network {
+            method: method.to_string(),
+            path: display.clone(),
+            detail: redact(&network_detail(e, &self.base)).into_owned(),
         };
         let response = request.send().await.map_err(network_error)?;
         let status = response.status();
@@ -309,6 +296,37 @@ impl Client {
         if let Some(log) = self.log {
             log(format_args!("{}", redact(&line.to_string())));
         }
+    }
+}
+
+/// What went wrong on the way, for people: a certificate the machine does not trust (a
+/// TLS-inspecting proxy, say) and how to add its CA; a refused connection; a timeout; or
+/// the innermost cause of the failure, not only "error sending request".
+fn network_detail(error: reqwest::Error, base: &str) -> String {
+    let mut causes = Vec::new();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if causes.last() != Some(&text) {
+            causes.push(text);
+        }
+        source = cause.source();
+    }
+    let chain = causes.join(": ");
+    if error.is_timeout() {
+        "no answer within the request timeout (--request-timeout)".to_string()
+    } else if chain.to_ascii_lowercase().contains("certificate") {
+        format!(
+            "cannot connect to {base}: its TLS certificate is not trusted here ({chain}); behind a TLS-inspecting proxy, add the proxy's CA certificate with SSL_CERT_FILE=/path/to/ca.pem (or SSL_CERT_DIR), or to the system's trust store"
+        )
+    } else if error.is_connect() {
+        format!(
+            "cannot connect to {base} ({chain}): check --api-url, the network, and HTTPS_PROXY/NO_PROXY"
+        )
+    } else if chain.is_empty() {
+        format!("network error: {}", error.without_url())
+    } else {
+        format!("network error: the connection failed ({chain})")
     }
 }
 
