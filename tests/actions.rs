@@ -203,3 +203,35 @@ fn markdown_stays_under_the_comment_limit_for_huge_plans() {
         "the guard is shown"
     );
 }
+
+#[test]
+fn comment_removes_duplicates_that_runs_at_the_same_time_left() {
+    let mut state = org();
+    // Two runs raced and each created the sticky comment.
+    let list = state.comments.get_mut("acme/seats#7").expect("comments");
+    list.push((500, format!("{MARKER}\nan older plan")));
+    list.push((501, format!("{MARKER}\nanother older plan")));
+    list.push((502, format!("a person quoting {MARKER} is left alone")));
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new(FILE);
+    let output = comment(&ws, &fake);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("updated comment 500, removed 1 duplicate(s)"),
+        "{}",
+        stderr(&output)
+    );
+    let ours: Vec<(u64, String)> = fake.state().comments["acme/seats#7"]
+        .iter()
+        .filter(|(_, body)| body.starts_with(MARKER))
+        .cloned()
+        .collect();
+    assert_eq!(ours.len(), 1);
+    assert_eq!(ours[0].0, 500, "the oldest is kept");
+    assert!(ours[0].1.contains("- `bob`: declared"), "{}", ours[0].1);
+    assert!(
+        fake.state().comments["acme/seats#7"]
+            .iter()
+            .any(|(id, _)| *id == 502)
+    );
+}

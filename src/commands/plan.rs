@@ -119,7 +119,13 @@ async fn comment(ctx: &Context<'_>, markdown: &str) -> anyhow::Result<()> {
     })?;
     let what = match upserted {
         comments::Upserted::Created(id) => format!("created comment {id}"),
-        comments::Upserted::Updated(id) => format!("updated comment {id}"),
+        comments::Upserted::Updated { id, removed } if removed.is_empty() => {
+            format!("updated comment {id}")
+        }
+        comments::Upserted::Updated { id, removed } => format!(
+            "updated comment {id}, removed {} duplicate(s) left by runs at the same time",
+            removed.len()
+        ),
     };
     ctx.info(&format!(
         "Plan comment on #{}: {what}.",

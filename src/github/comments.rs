@@ -13,14 +13,16 @@ struct Comment {
     body: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Upserted {
     Created(u64),
-    Updated(u64),
+    /// The comment edited, and the duplicates removed (from runs that raced).
+    Updated { id: u64, removed: Vec<u64> },
 }
 
-/// Edits the comment of pull request `number` in `repository` whose body holds `marker`,
-/// or creates one.
+/// Edits the comment of pull request `number` in `repository` that starts with `marker`,
+/// or creates one. Two runs at once can each create one: the oldest is kept and edited,
+/// the others (ours, by the marker they start with) are deleted, so that it converges.
 pub async fn upsert(
     client: &Client,
     repository: &str,
@@ -29,26 +31,40 @@ pub async fn upsert(
     body: &str,
 ) -> Result<Upserted, GitHubError> {
     let payload = serde_json::json!({ "body": crate::secrets::redact(body) });
+    let mut ours = Vec::new();
     let mut pager = Pager::new(
         client,
         format!("/repos/{repository}/issues/{number}/comments?per_page=100"),
     );
     while let Some((comments, _)) = pager.next::<Vec<Comment>>().await? {
-        if let Some(comment) = comments
-            .iter()
-            .find(|c| c.body.as_deref().is_some_and(|b| b.contains(marker)))
-        {
-            let path = format!("/repos/{repository}/issues/comments/{}", comment.id);
-            client
-                .write(reqwest::Method::PATCH, &path, &payload)
-                .await?;
-            return Ok(Upserted::Updated(comment.id));
-        }
+        ours.extend(
+            comments
+                .into_iter()
+                .filter(|c| c.body.as_deref().is_some_and(|b| b.starts_with(marker)))
+                .map(|c| c.id),
+        );
     }
-    let path = format!("/repos/{repository}/issues/{number}/comments");
-    let created: Comment = client
-        .write(reqwest::Method::POST, &path, &payload)
-        .await?
-        .json()?;
-    Ok(Upserted::Created(created.id))
+    ours.sort_unstable();
+    let Some((&id, duplicates)) = ours.split_first() else {
+        let path = format!("/repos/{repository}/issues/{number}/comments");
+        let created: Comment = client
+            .write(reqwest::Method::POST, &path, &payload)
+            .await?
+            .json()?;
+        return Ok(Upserted::Created(created.id));
+    };
+    let path = format!("/repos/{repository}/issues/comments/{id}");
+    client
+        .write(reqwest::Method::PATCH, &path, &payload)
+        .await?;
+    for duplicate in duplicates {
+        let path = format!("/repos/{repository}/issues/comments/{duplicate}");
+        client
+            .write(reqwest::Method::DELETE, &path, &serde_json::json!({}))
+            .await?;
+    }
+    Ok(Upserted::Updated {
+        id,
+        removed: duplicates.to_vec(),
+    })
 }

@@ -851,7 +851,7 @@ fn app_jwt_is_valid(state: &State, jwt: &str) -> bool {
     claims["iss"].as_str() == Some(app.id.as_str()) && iat <= now && now < exp && exp - iat <= 600
 }
 
-/// Issue comments: list (paged), create, edit.
+/// Issue comments: list (paged), create, edit, delete.
 fn route_comments(
     state: &mut State,
     method: &Method,
@@ -879,7 +879,14 @@ fn route_comments(
             response
         }
         ("POST", ["repos", owner, repo, "issues", number, "comments"]) => {
-            let id = 1000 + state.comments.values().map(Vec::len).sum::<usize>() as u64;
+            let id = 1000
+                + state
+                    .comments
+                    .values()
+                    .flatten()
+                    .map(|(id, _)| *id)
+                    .max()
+                    .unwrap_or(0);
             let key = format!("{owner}/{repo}#{number}");
             state
                 .comments
@@ -894,6 +901,16 @@ fn route_comments(
                 if let Some(comment) = list.iter_mut().find(|(c, _)| *c == id) {
                     comment.1 = text.clone();
                     return json_response(200, json!({"id": id, "body": text}));
+                }
+            }
+            error(404, "Not Found")
+        }
+        ("DELETE", ["repos", _, _, "issues", "comments", id]) => {
+            let id: u64 = id.parse().unwrap_or(0);
+            for list in state.comments.values_mut() {
+                if let Some(index) = list.iter().position(|(c, _)| *c == id) {
+                    list.remove(index);
+                    return StatusCode::NO_CONTENT.into_response();
                 }
             }
             error(404, "Not Found")
