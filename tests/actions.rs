@@ -185,8 +185,15 @@ fn markdown_stays_under_the_comment_limit_for_huge_plans() {
     state.with_direct_seats(&logins.iter().map(String::as_str).collect::<Vec<_>>());
     let fake = FakeGitHub::start(state);
     let ws = Workspace::new("org: acme\nusers: [user-with-a-long-login-00000]\n");
-    let output = ws.run(&fake.url, &["plan", "--format", "markdown"]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    let summary = ws.path("summary.md");
+    let output = ws
+        .cmd(&fake.url)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["plan", "--format", "markdown"])
+        .output()
+        .expect("run");
+    // Blocked (5999 removals): the check fails, and the plan is still shown.
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let markdown = stdout(&output);
     assert!(
         markdown.chars().count() <= 65_000,
@@ -202,6 +209,11 @@ fn markdown_stays_under_the_comment_limit_for_huge_plans() {
         markdown.contains("> [!CAUTION]\n> **Blocked:** 5999 seats would be removed"),
         "the guard is shown"
     );
+    // The job summary holds the whole plan, as the comment says: every name, not cut.
+    let summary = std::fs::read_to_string(&summary).expect("summary");
+    assert!(summary.len() > 65_000 && summary.len() <= 1024 * 1024);
+    assert!(summary.contains("`user-with-a-long-login-05999`"));
+    assert!(!summary.contains("shortened"), "nothing was shortened");
 }
 
 #[test]

@@ -136,3 +136,30 @@ fn an_unknown_org_is_a_404_with_a_hint() {
         "GitHub answered 404: Not Found (check the organization name",
     );
 }
+
+#[test]
+fn a_blocked_plan_fails_the_check_and_says_how_to_proceed() {
+    let mut state = State::new("acme");
+    state.with_direct_seats(&["alice", "b1", "b2", "b3"]);
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new("org: acme\nusers: [alice]\nlimits: {max_removals: 1}\n");
+    for args in [&["plan"][..], &["plan", "--detailed-exitcode"][..]] {
+        let output = ws.run(&fake.url, args);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{args:?}: a blocked plan is not success"
+        );
+        assert!(
+            stdout(&output).contains("BLOCKED"),
+            "the plan is still shown"
+        );
+        let text = stderr(&output);
+        assert!(
+            text.contains("the plan is blocked")
+                && text.contains("raise `limits.max_removals`")
+                && text.contains("apply --allow-mass-removal"),
+            "{text}"
+        );
+    }
+}

@@ -83,7 +83,10 @@ fn the_example_workflows_are_valid() {
     );
     assert!(apply["on"]["push"]["branches"].as_sequence().is_some());
     // Expired entries and changes made by hand are applied without a merge.
-    assert!(apply["on"]["schedule"].as_sequence().is_some(), "apply: daily");
+    assert!(
+        apply["on"]["schedule"].as_sequence().is_some(),
+        "apply: daily"
+    );
     assert!(
         apply["on"].get("workflow_dispatch").is_some(),
         "apply: on demand"
@@ -107,7 +110,10 @@ fn the_example_workflows_are_valid() {
     let apply_text =
         std::fs::read_to_string(repo_path("examples/workflows/copilot-seats-apply.yml"))
             .expect("read");
-    assert!(apply_text.contains("cron: \"0 7 * * *\""), "the time the drift issue names");
+    assert!(
+        apply_text.contains("cron: \"0 7 * * *\""),
+        "the time the drift issue names"
+    );
 
     check_workflow(".github/workflows/ci.yml");
 }
@@ -125,8 +131,11 @@ fn action_arguments(command: &str, args: &str) -> Result<Vec<String>, String> {
         .expect("the run step's script");
     let dir = tempfile::tempdir().expect("temp dir");
     let stub = dir.path().join("copilot-seats");
-    std::fs::write(&stub, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n")
-        .expect("stub");
+    std::fs::write(
+        &stub,
+        "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n",
+    )
+    .expect("stub");
     std::process::Command::new("chmod")
         .arg("+x")
         .arg(&stub)

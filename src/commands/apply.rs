@@ -69,7 +69,7 @@ pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
     if !ctx.global.quiet {
         print!("{}", render::text::plan(&plan, ctx.color()));
     }
-    summarize(&render::markdown::plan(&plan));
+    summarize(&render::markdown::summary(&plan));
     if plan.requests.is_empty() {
         return Ok(EXIT_OK);
     }

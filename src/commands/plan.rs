@@ -9,18 +9,24 @@ use crate::model::{DesiredState, LiveState};
 use crate::pipeline::read_snapshot;
 use crate::plan::{Lookups, Plan};
 use crate::render;
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 use time::Date;
 
 pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
     let result = compute(ctx, args).await;
     // The Markdown plan (or failure) goes to the job summary and the sticky comment, so
     // that they never show an outdated plan.
-    let markdown = match &result {
-        Ok((plan, _)) => render::markdown::plan(plan),
-        Err(error) => render::markdown::failure(&failure_lines(error)),
+    let (markdown, summary) = match &result {
+        Ok((plan, _)) => (
+            render::markdown::plan(plan),
+            render::markdown::summary(plan),
+        ),
+        Err(error) => {
+            let failure = render::markdown::failure(&failure_lines(error));
+            (failure.clone(), failure)
+        }
     };
-    if let Err(error) = actions::append_step_summary(&markdown) {
+    if let Err(error) = actions::append_step_summary(&summary) {
         eprintln!("warning: cannot append to GITHUB_STEP_SUMMARY: {error}");
     }
     let (plan, diff) = match result {
@@ -60,6 +66,13 @@ pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
     }
     if args.comment {
         comment(ctx, &markdown).await?;
+    }
+    // A blocked plan fails the pull-request check here, not the apply after the merge.
+    if let Some(blocked) = &plan.blocked {
+        bail!(
+            "the plan is blocked, and apply would refuse it: {blocked}. To go ahead, raise `limits.max_removals` in {} in the same pull request (so the new limit is reviewed with the removals), or run `apply --allow-mass-removal`",
+            ctx.global.file.display()
+        );
     }
     Ok(if args.detailed_exitcode && plan.has_changes() {
         EXIT_CHANGES

@@ -17,7 +17,10 @@ struct Comment {
 pub enum Upserted {
     Created(u64),
     /// The comment edited, and the duplicates removed (from runs that raced).
-    Updated { id: u64, removed: Vec<u64> },
+    Updated {
+        id: u64,
+        removed: Vec<u64>,
+    },
 }
 
 /// Edits the comment of pull request `number` in `repository` that starts with `marker`,

@@ -12,30 +12,75 @@ pub const MAX_CHARS: usize = 65_000;
 /// Lists longer than this are collapsed in `<details>`.
 const COLLAPSE_AFTER: usize = 20;
 
-/// The plan as Markdown, shortened to fit `MAX_CHARS` when it must be.
+/// GitHub takes at most 1 MiB of job summary per step.
+pub const MAX_SUMMARY_BYTES: usize = 1024 * 1024;
+
+/// Where a Markdown plan goes: each has its own size limit, and says where the rest is
+/// when it had to be shortened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    /// A pull-request comment: at most `MAX_CHARS` characters.
+    Comment,
+    /// The job summary: at most `MAX_SUMMARY_BYTES` bytes.
+    Summary,
+}
+
+impl Place {
+    fn fits(self, text: &str) -> bool {
+        match self {
+            Place::Comment => text.chars().count() <= MAX_CHARS,
+            Place::Summary => text.len() <= MAX_SUMMARY_BYTES,
+        }
+    }
+
+    /// Said under a plan whose lists were shortened.
+    fn shortened_note(self) -> &'static str {
+        match self {
+            Place::Comment => {
+                "Lists were shortened to fit GitHub's comment limit: the job summary and `plan --format json` hold the whole plan."
+            }
+            Place::Summary => {
+                "Lists were shortened to fit GitHub's 1 MiB job-summary limit: `plan --format json` holds the whole plan."
+            }
+        }
+    }
+}
+
+/// The plan as a pull-request comment, shortened to fit `MAX_CHARS` when it must be.
 pub fn plan(plan: &Plan) -> String {
-    let full = render(plan, None);
-    if full.chars().count() <= MAX_CHARS {
+    fit(plan, Place::Comment)
+}
+
+/// The plan for the job summary: whole, shortened only past GitHub's 1 MiB.
+pub fn summary(plan: &Plan) -> String {
+    fit(plan, Place::Summary)
+}
+
+fn fit(plan: &Plan, place: Place) -> String {
+    let full = render(plan, None, place);
+    if place.fits(&full) {
         return full;
     }
     // Cut every list to fewer names until it fits; say so, and where the rest is.
     for limit in [1000, 200, 50, 10, 0] {
-        let short = render(plan, Some(limit));
-        if short.chars().count() <= MAX_CHARS {
+        let short = render(plan, Some(limit), place);
+        if place.fits(&short) {
             return short;
         }
     }
-    let mut text: String = render(plan, Some(0))
-        .chars()
-        .take(MAX_CHARS - 200)
-        .collect();
-    text.push_str(
-        "\n\n… cut to fit GitHub's comment limit; see the job summary for the whole plan.\n",
-    );
+    let mut text = render(plan, Some(0), place);
+    while !place.fits(&format!("{text}{CUT}")) && !text.is_empty() {
+        let keep = text.chars().count() * 9 / 10;
+        text = text.chars().take(keep).collect();
+    }
+    text.push_str(CUT);
     text
 }
 
-fn render(plan: &Plan, limit: Option<usize>) -> String {
+const CUT: &str =
+    "\n\n… cut to fit GitHub's size limit; `plan --format json` holds the whole plan.\n";
+
+fn render(plan: &Plan, limit: Option<usize>, place: Place) -> String {
     let mut out = String::new();
     let s = &plan.summary;
     let org = &plan.meta.org;
@@ -194,10 +239,7 @@ fn render(plan: &Plan, limit: Option<usize>) -> String {
         short(&plan.meta.live_state_digest)
     );
     if limit.is_some() {
-        let _ = writeln!(
-            out,
-            "\n_Lists were shortened to fit GitHub's comment limit: the job summary and `plan --format json` hold the whole plan._"
-        );
+        let _ = writeln!(out, "\n_{}_", place.shortened_note());
     }
     out
 }

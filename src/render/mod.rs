@@ -125,4 +125,24 @@ mod snapshots {
         insta::assert_snapshot!("markdown_blocked", super::markdown::plan(&blocked()));
         insta::assert_snapshot!("markdown_unchanged", super::markdown::plan(&unchanged()));
     }
+
+    #[test]
+    fn the_summary_is_shortened_only_past_one_mib() {
+        let mut huge = mixed();
+        for i in 0..60_000 {
+            huge.changes.push(crate::plan::Change::RemoveUser {
+                login: format!("someone-with-a-long-login-{i:06}"),
+                reason: "not declared".into(),
+            });
+        }
+        let summary = super::markdown::summary(&huge);
+        assert!(summary.len() <= super::markdown::MAX_SUMMARY_BYTES);
+        assert!(
+            summary.contains("fit GitHub's 1 MiB job-summary limit"),
+            "says so"
+        );
+        let comment = super::markdown::plan(&huge);
+        assert!(comment.chars().count() <= super::markdown::MAX_CHARS);
+        assert!(comment.contains("the job summary and `plan --format json` hold the whole plan"));
+    }
 }
