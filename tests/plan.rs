@@ -163,3 +163,41 @@ fn a_blocked_plan_fails_the_check_and_says_how_to_proceed() {
         );
     }
 }
+
+#[test]
+fn the_diff_shows_what_the_plan_does_and_names_what_it_leaves_alone() {
+    let mut state = State::new("acme");
+    state.with_direct_seats(&["alice", "u240"]);
+    state.add_team("data-sci", "Data Science", &["dora"], true);
+    state.add_team("platform", "Platform", &["p001"], true);
+    state.add_members(&["bob"]);
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new(
+        "org: acme\nusers: [alice, bob, p001]\nteams: [platform]\nunmanaged: warn\n",
+    );
+    let output = ws.run(&fake.url, &["plan"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let diff = text
+        .split("--- seats today")
+        .nth(1)
+        .expect("a diff")
+        .split("Left alone by this plan:")
+        .next()
+        .unwrap_or_default();
+    assert!(diff.contains("+  - bob"), "{diff}");
+    for wrong in ["-  - u240", "-  - data-sci", "+  - p001"] {
+        assert!(
+            !diff.contains(wrong),
+            "{wrong} is not what the plan does:\n{diff}"
+        );
+    }
+    assert!(
+        text.contains("= not declared, kept (unmanaged: warn or a seat through a declared team): u240, team data-sci"),
+        "{text}"
+    );
+    assert!(
+        text.contains("= declared, holding a seat through a team (no request): p001"),
+        "{text}"
+    );
+}

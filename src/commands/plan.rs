@@ -5,11 +5,12 @@ use crate::actions;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::commands::{Context, EXIT_CHANGES, EXIT_OK, Reported};
 use crate::github::{Token, comments};
-use crate::model::{DesiredState, LiveState};
+use crate::model::{DesiredState, LiveState, Login, TeamSlug};
 use crate::pipeline::read_snapshot;
-use crate::plan::{Lookups, Plan};
+use crate::plan::{Change, Lookups, Plan};
 use crate::render;
 use anyhow::{Context as _, bail};
+use std::collections::BTreeMap;
 use time::Date;
 
 pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
@@ -48,13 +49,15 @@ pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
             let color = ctx.color();
             print!("{}", render::text::plan(&plan, color));
             if plan.has_changes() {
-                let file_name = ctx.global.file.display().to_string();
-                print!("\nSeats today against {file_name} (ignored entries left out):\n");
+                print!(
+                    "\nDirect seats and teams, today against after this plan (ignored entries left out):\n"
+                );
                 print!(
                     "{}",
-                    render::text::seat_diff(&diff.0, &diff.1, &file_name, color)
+                    render::text::seat_diff(&diff.today, &diff.after, color)
                 );
             }
+            print!("{}", render::text::left_alone(&diff.left_alone));
         }
         PlanFormat::Markdown => print!("{markdown}"),
         PlanFormat::Json => print!("{}", render::json::plan(&plan)),
@@ -81,8 +84,8 @@ pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
     })
 }
 
-/// The plan, and today's seats and the file's as listings for the diff.
-async fn compute(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<(Plan, (String, String))> {
+/// The plan, and the diff of what it does.
+async fn compute(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<(Plan, SeatDiff)> {
     let today = ctx.today()?;
     let file = ctx.load_file()?;
     let (live, lookups) = match &args.state {
@@ -95,8 +98,8 @@ async fn compute(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<(Plan, (S
         }
     };
     let plan = ctx.plan(&file, &live, &lookups, today)?;
-    let listings = seat_listings(&file.desired, &live, today);
-    Ok((plan, listings))
+    let diff = seat_diff(&plan, &file.desired, &live, today);
+    Ok((plan, diff))
 }
 
 /// The lines of a failure, for the Markdown shown in the pull request.
@@ -147,35 +150,99 @@ async fn comment(ctx: &Context<'_>, markdown: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Today's direct users and visible teams, and the file's unexpired entries, as listings.
-fn seat_listings(desired: &DesiredState, live: &LiveState, today: Date) -> (String, String) {
-    let live_users = live
+/// What the plan does to the direct seats and the teams, as two listings to diff, and
+/// what it leaves alone.
+struct SeatDiff {
+    today: String,
+    after: String,
+    left_alone: Vec<String>,
+}
+
+/// Today's direct users and visible teams, and the same after the plan's changes: only
+/// what a request changes, never a line for a seat the plan keeps or does not touch.
+fn seat_diff(plan: &Plan, desired: &DesiredState, live: &LiveState, today: Date) -> SeatDiff {
+    // Logins compare case-insensitively: show the file's spelling where it has one.
+    let spelled = |login: &Login| {
+        desired
+            .users
+            .get(login)
+            .map_or(login.to_string(), |e| e.name.to_string())
+    };
+    let today_users: BTreeMap<Login, String> = live
         .active_seats()
         .filter(|s| s.team().is_none() && !desired.ignore_users.contains(&s.login))
-        // Logins compare case-insensitively: show the file's spelling on both sides.
-        .map(|s| {
-            desired
-                .users
-                .get(&s.login)
-                .map_or(s.login.as_str(), |e| e.name.as_str())
-        });
-    let live_teams = live.visible_teams();
-    let live_teams = live_teams
-        .keys()
-        .filter(|t| !desired.ignore_teams.contains(*t))
-        .map(|t| t.as_str());
-    let file_users = desired
+        .map(|s| (s.login.clone(), spelled(&s.login)))
+        .collect();
+    let today_teams: BTreeMap<TeamSlug, String> = live
+        .visible_teams()
+        .into_keys()
+        .filter(|t| !desired.ignore_teams.contains(t))
+        .map(|t| (t.clone(), t.to_string()))
+        .collect();
+    let mut after_users = today_users.clone();
+    let mut after_teams = today_teams.clone();
+    for change in &plan.changes {
+        match change {
+            Change::AddUser { login, .. } => {
+                let login = Login::new(login.as_str());
+                after_users.insert(login.clone(), spelled(&login));
+            }
+            Change::RemoveUser { login, .. } => {
+                after_users.remove(&Login::new(login.as_str()));
+            }
+            Change::AddTeam { team, .. } if change.changes_seats() => {
+                after_teams.insert(TeamSlug::new(team.as_str()), team.clone());
+            }
+            Change::AddTeam { .. } => {}
+            Change::RemoveTeam { team, .. } => {
+                after_teams.remove(&TeamSlug::new(team.as_str()));
+            }
+        }
+    }
+    let mut left_alone = Vec::new();
+    let undeclared_users: Vec<&str> = after_users
+        .iter()
+        .filter(|(login, _)| !desired.users.contains_key(*login))
+        .map(|(_, name)| name.as_str())
+        .collect();
+    let undeclared_teams: Vec<&str> = after_teams
+        .iter()
+        .filter(|(slug, _)| !desired.teams.contains_key(*slug))
+        .map(|(_, name)| name.as_str())
+        .collect();
+    if !undeclared_users.is_empty() || !undeclared_teams.is_empty() {
+        let mut names: Vec<String> = undeclared_users.iter().map(|u| u.to_string()).collect();
+        names.extend(undeclared_teams.iter().map(|t| format!("team {t}")));
+        left_alone.push(format!(
+            "not declared, kept (unmanaged: warn or a seat through a declared team): {}",
+            names.join(", ")
+        ));
+    }
+    let through_teams: Vec<&str> = desired
         .users
         .values()
-        .filter(|e| !e.is_expired(today))
-        .map(|e| e.name.as_str());
-    let file_teams = desired
-        .teams
-        .values()
-        .filter(|e| !e.is_expired(today))
-        .map(|e| e.name.as_str());
-    (
-        render::yaml::seat_listing(live_users, live_teams),
-        render::yaml::seat_listing(file_users, file_teams),
-    )
+        .filter(|e| !e.is_expired(today) && !after_users.contains_key(&e.name))
+        .filter(|e| {
+            live.active_seat(&e.name)
+                .is_some_and(|s| s.team().is_some())
+        })
+        .map(|e| e.name.as_str())
+        .collect();
+    if !through_teams.is_empty() {
+        left_alone.push(format!(
+            "declared, holding a seat through a team (no request): {}",
+            through_teams.join(", ")
+        ));
+    }
+    let listing = |users: &BTreeMap<Login, String>, teams: &BTreeMap<TeamSlug, String>| {
+        render::yaml::seat_listing(
+            users.values().map(String::as_str),
+            teams.values().map(String::as_str),
+        )
+    };
+    SeatDiff {
+        today: listing(&today_users, &today_teams),
+        after: listing(&after_users, &after_teams),
+        left_alone,
+    }
 }

@@ -206,12 +206,12 @@ pub(crate) fn signed(amount: f64) -> String {
     }
 }
 
-/// A unified diff of the seats the org holds today against the file's.
-pub fn seat_diff(today: &str, file: &str, file_name: &str, color: bool) -> String {
-    let diff = similar::TextDiff::from_lines(today, file)
+/// A unified diff of the seats the org holds today against those after the plan.
+pub fn seat_diff(today: &str, after: &str, color: bool) -> String {
+    let diff = similar::TextDiff::from_lines(today, after)
         .unified_diff()
         .context_radius(2)
-        .header("seats today", file_name)
+        .header("seats today", "seats after this plan")
         .to_string();
     if !color {
         return diff;
@@ -229,6 +229,18 @@ pub fn seat_diff(today: &str, file: &str, file_name: &str, color: bool) -> Strin
             None
         }
     })
+}
+
+/// What the plan leaves alone, under the diff.
+pub fn left_alone(lines: &[String]) -> String {
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nLeft alone by this plan:\n");
+    for line in lines {
+        let _ = writeln!(out, "  = {line}");
+    }
+    out
 }
 
 /// Wraps each line in the ANSI colour `style` picks for it.
