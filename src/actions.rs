@@ -10,13 +10,31 @@ pub fn in_actions() -> bool {
     std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
 }
 
-/// `::error file=F,line=L,col=C::message`
+/// `::error file=F,line=L,col=C::message`, `F` relative to the repository's root.
 pub fn error_annotation(file: &str, position: Option<Position>, message: &str) -> String {
-    let mut properties = format!("file={}", escape_property(file));
+    let mut properties = format!("file={}", escape_property(&repository_path(file)));
     if let Some(p) = position {
         properties.push_str(&format!(",line={},col={}", p.line, p.column));
     }
     format!("::error {properties}::{}", escape_data(&redact(message)))
+}
+
+/// `file` as the runner resolves annotation paths: relative to the repository's root,
+/// `GITHUB_WORKSPACE`, not to the working directory. Unchanged outside a workspace.
+fn repository_path(file: &str) -> String {
+    let Some(workspace) = std::env::var_os("GITHUB_WORKSPACE").filter(|w| !w.is_empty()) else {
+        return file.to_string();
+    };
+    let (Ok(workspace), Ok(path)) = (
+        std::fs::canonicalize(workspace),
+        std::fs::canonicalize(file),
+    ) else {
+        return file.to_string();
+    };
+    match path.strip_prefix(&workspace) {
+        Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+        Err(_) => file.to_string(),
+    }
 }
 
 /// `::warning::message`

@@ -247,3 +247,34 @@ fn comment_removes_duplicates_that_runs_at_the_same_time_left() {
             .any(|(id, _)| *id == 502)
     );
 }
+
+#[test]
+fn plan_errors_annotate_their_line_relative_to_the_repository_root() {
+    let mut state = org();
+    state.add_team("platform", "Platform", &["walter"], false);
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new("");
+    std::fs::create_dir(ws.path("seats")).expect("mkdir");
+    ws.write(
+        "seats/copilot-seats.yaml",
+        "org: acme\nusers:\n  - alice\n  - stranger\nteams:\n  - ghost\n",
+    );
+    let output = ws
+        .cmd(&fake.url)
+        .current_dir(ws.path("seats"))
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_WORKSPACE", ws.dir.path())
+        .arg("plan")
+        .output()
+        .expect("run");
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("::error file=seats/copilot-seats.yaml,line=4,col=1::user `stranger` is not a member of `acme`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("::error file=seats/copilot-seats.yaml,line=6,col=1::team `ghost` does not exist"),
+        "{text}"
+    );
+}

@@ -17,6 +17,7 @@ use crate::actions;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::{self, FileErrors, LoadedFile};
 use crate::model::LiveState;
+use crate::yaml_locations::Position;
 use crate::pipeline::{self, Pipeline};
 use crate::plan::{Lookups, Plan, PlanErrors};
 use anyhow::bail;
@@ -146,9 +147,12 @@ impl<'a> Context<'a> {
                 ),
                 annotations: errors
                     .iter()
-                    .map(|e| actions::error_annotation(&file.path, None, e))
+                    .map(|e| {
+                        let position = e.line.map(|line| Position { line, column: 1 });
+                        actions::error_annotation(&file.path, position, &e.message)
+                    })
                     .collect(),
-                details: errors,
+                details: errors.into_iter().map(|e| e.message).collect(),
             }
             .into()
         })

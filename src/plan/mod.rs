@@ -65,13 +65,21 @@ pub struct LookupsNeeded {
     pub teams: Vec<TeamSlug>,
 }
 
+/// A problem that makes a plan impossible, with the file line it is about, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanError {
+    pub message: String,
+    pub line: Option<usize>,
+}
+
 /// Problems that make a plan impossible; all of them, in a stable order.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub struct PlanErrors(pub Vec<String>);
+pub struct PlanErrors(pub Vec<PlanError>);
 
 impl fmt::Display for PlanErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.join("\n"))
+        let messages: Vec<&str> = self.0.iter().map(|e| e.message.as_str()).collect();
+        f.write_str(&messages.join("\n"))
     }
 }
 
@@ -203,7 +211,7 @@ struct Planner<'a> {
     losing: BTreeSet<&'a Login>,
     changes: Vec<Change>,
     warnings: Vec<String>,
-    errors: Vec<String>,
+    errors: Vec<PlanError>,
 }
 
 impl<'a> Planner<'a> {
@@ -280,10 +288,13 @@ impl<'a> Planner<'a> {
             if let Some(membership) = &self.lookups.membership
                 && membership.get(&entry.name) == Some(&false)
             {
-                self.errors.push(format!(
-                    "user `{}` is not a member of `{org}`: invite them first or remove them from the file (line {})",
-                    entry.name, entry.line
-                ));
+                self.errors.push(PlanError {
+                    message: format!(
+                        "user `{}` is not a member of `{org}`: invite them first or remove them from the file (line {})",
+                        entry.name, entry.line
+                    ),
+                    line: Some(entry.line),
+                });
             }
             self.added_users.insert(&entry.name);
             self.changes.push(Change::AddUser {
@@ -321,10 +332,13 @@ impl<'a> Planner<'a> {
             let (name, reassert, gaining) = match self.lookups.team(slug) {
                 TeamLookup::Unchecked => (slug.to_string(), false, Vec::new()),
                 TeamLookup::Missing => {
-                    self.errors.push(format!(
-                        "team `{slug}` does not exist in `{org}`: check the slug at github.com/orgs/{org}/teams or remove it from the file (line {})",
-                        entry.line
-                    ));
+                    self.errors.push(PlanError {
+                        message: format!(
+                            "team `{slug}` does not exist in `{org}`: check the slug at github.com/orgs/{org}/teams or remove it from the file (line {})",
+                            entry.line
+                        ),
+                        line: Some(entry.line),
+                    });
                     continue;
                 }
                 TeamLookup::Found(info) => {
@@ -462,10 +476,13 @@ impl<'a> Planner<'a> {
         if let Some(max) = self.desired.limits.max_seats
             && summary.seats_after > max
         {
-            self.errors.push(format!(
-                "the plan leaves {} seats, more than limits.max_seats ({max}): declare fewer seats or raise the limit",
-                summary.seats_after
-            ));
+            self.errors.push(PlanError {
+                message: format!(
+                    "the plan leaves {} seats, more than limits.max_seats ({max}): declare fewer seats or raise the limit",
+                    summary.seats_after
+                ),
+                line: None,
+            });
         }
         if !self.errors.is_empty() {
             return Err(PlanErrors(self.errors));
@@ -1050,9 +1067,12 @@ mod tests {
         let desired = desired("users:\n  - alice\n  - stranger\nteams: [ghost]");
         let live = live("");
         let lookups = online(&desired, &live, &["stranger"], &[]);
-        let errors = plan(&desired, &live, &lookups, TODAY, meta())
+        let errors: Vec<String> = plan(&desired, &live, &lookups, TODAY, meta())
             .expect_err("errors")
-            .0;
+            .0
+            .into_iter()
+            .map(|e| e.message)
+            .collect();
         assert_eq!(errors.len(), 2);
         assert!(
             errors[0].contains("user `stranger` is not a member of `acme`")
@@ -1066,9 +1086,12 @@ mod tests {
         let desired = desired("users: [a, b, c]\nlimits: {max_seats: 2}");
         let live = live("a");
         let lookups = online(&desired, &live, &[], &[]);
-        let errors = plan(&desired, &live, &lookups, TODAY, meta())
+        let errors: Vec<String> = plan(&desired, &live, &lookups, TODAY, meta())
             .expect_err("too many")
-            .0;
+            .0
+            .into_iter()
+            .map(|e| e.message)
+            .collect();
         assert!(
             errors[0].contains("leaves 3 seats, more than limits.max_seats (2)"),
             "{errors:?}"
