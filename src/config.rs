@@ -331,8 +331,8 @@ impl Validator<'_> {
                 self.error(
                     "price_per_seat_usd",
                     format!(
-                        "`price_per_seat_usd` is a number of dollars like `19`, not {}",
-                        describe(other)
+                        "`price_per_seat_usd` is a number of dollars, 0 or more, like `19`; not {}",
+                        given(other)
                     ),
                 );
                 None
@@ -588,8 +588,8 @@ impl Validator<'_> {
                 self.error(
                     "limits.max_removals",
                     format!(
-                        "`max_removals` is a whole number like `25` or a percentage of current seats like `\"10%\"`, not {}",
-                        describe(other)
+                        "`max_removals` is a whole number of seats, 0 or more, like `25`, or a percentage of current seats above 0% and at most 100%, like `\"10%\"`; not {}",
+                        given(other)
                     ),
                 );
                 None
@@ -602,8 +602,8 @@ impl Validator<'_> {
                 self.error(
                     "limits.max_seats",
                     format!(
-                        "`max_seats` is a whole number like `500`, not {}",
-                        describe(other)
+                        "`max_seats` is a whole number of seats, 0 or more, like `500`; not {}",
+                        given(other)
                     ),
                 );
                 None
@@ -635,8 +635,8 @@ impl Validator<'_> {
                     self.error(
                         &path,
                         format!(
-                            "`{key}` is a whole number of days from {min} to 36500, not {}",
-                            describe(other)
+                            "`{key}` is a whole number of days from {min} to 36500; not {}",
+                            given(other)
                         ),
                     );
                     None
@@ -733,6 +733,16 @@ fn describe(value: &Value) -> String {
         Value::Sequence(_) => "a list".into(),
         Value::Mapping(_) => "a mapping".into(),
         Value::Tagged(tagged) => format!("a value tagged `{}`", tagged.tag),
+    }
+}
+
+/// A value as the file wrote it, for "not …" in a range error: `-1`, `150%`, else its kind.
+fn given(value: &Value) -> String {
+    match value {
+        Value::Number(_) | Value::String(_) | Value::Bool(_) => {
+            format!("`{}`", scalar_text(value))
+        }
+        other => describe(other),
     }
 }
 
@@ -965,6 +975,32 @@ mod tests {
                 .contains("needs `inactive_after_days`")
         );
         assert!(one_error("org: acme\nusers: alice\n").contains("`users` must be a list"));
+    }
+
+    #[test]
+    fn range_errors_say_the_allowed_range_and_the_value_given() {
+        for (file, expected) in [
+            (
+                "limits: {max_seats: -1}",
+                "`max_seats` is a whole number of seats, 0 or more, like `500`; not `-1`",
+            ),
+            (
+                "price_per_seat_usd: -5",
+                "`price_per_seat_usd` is a number of dollars, 0 or more, like `19`; not `-5`",
+            ),
+            (
+                "reclaim: {inactive_after_days: 0}",
+                "`inactive_after_days` is a whole number of days from 1 to 36500; not `0`",
+            ),
+            (
+                "limits: {max_removals: \"150%\"}",
+                "above 0% and at most 100%, like `\"10%\"`; not `150%`",
+            ),
+        ] {
+            let error = one_error(&format!("org: acme\n{file}\n"));
+            assert!(error.contains(expected), "{file}: {error}");
+            assert!(!error.contains("not a number") && !error.contains("not the text"));
+        }
         assert!(
             one_error("org: acme\nusers:\n  - note: x\n").contains("this entry has no `login`")
         );
