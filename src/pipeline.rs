@@ -91,15 +91,22 @@ impl Pipeline<'_> {
         live
     }
 
-    /// The seats of `org` from the snapshot `state` when given, else from GitHub.
-    pub async fn seats(&self, state: Option<&Path>, org: &str) -> anyhow::Result<LiveState> {
+    /// The seats of `org` from the snapshot `state` when given, else from GitHub, with the
+    /// client that read them (for further look-ups).
+    pub async fn seats(
+        &self,
+        state: Option<&Path>,
+        org: &str,
+    ) -> anyhow::Result<(LiveState, Option<Client>)> {
         match state {
-            Some(path) => read_snapshot(path),
+            Some(path) => Ok((read_snapshot(path)?, None)),
             None => {
                 let client = self.client(org).await?;
-                self.fetch_seats(&client, org)
+                let live = self
+                    .fetch_seats(&client, org)
                     .await
-                    .with_context(|| format!("cannot list the Copilot seats of `{org}`"))
+                    .with_context(|| format!("cannot list the Copilot seats of `{org}`"))?;
+                Ok((live, Some(client)))
             }
         }
     }

@@ -274,7 +274,9 @@ fn plan_errors_annotate_their_line_relative_to_the_repository_root() {
         "{text}"
     );
     assert!(
-        text.contains("::error file=seats/copilot-seats.yaml,line=6,col=1::team `ghost` does not exist"),
+        text.contains(
+            "::error file=seats/copilot-seats.yaml,line=6,col=1::team `ghost` does not exist"
+        ),
         "{text}"
     );
 }

@@ -120,6 +120,42 @@ fn seats_filters_by_inactivity_use_and_team() {
 }
 
 #[test]
+fn seats_team_must_be_a_known_slug() {
+    let mut state = dated_org();
+    state.add_team(
+        "platform-engineering",
+        "Platform Engineering",
+        &["walter"],
+        true,
+    );
+    state.add_team("quiet", "Quiet", &["quinn"], false);
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new(FILE);
+    let run = |team: &str| ws.run(&fake.url, &["seats", "--team", team]);
+    assert_fails_with(
+        &run("nosuch"),
+        "team `nosuch` does not exist in `acme`: check the slug at github.com/orgs/acme/teams; seats come through: platform, platform-engineering",
+    );
+    assert_fails_with(
+        &run("Platform Engineering"),
+        "`Platform Engineering` is the display name of team `platform-engineering` (\"Platform Engineering\"): --team takes the slug: `--team platform-engineering`",
+    );
+    // A team that exists but gives no seat lists nothing, and is not an error.
+    let output = run("quiet");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Offline, the snapshot is all there is to know.
+    ws.write("seats.json", r#"{"total_seats": 0, "seats": []}"#);
+    let output = ws.run(
+        &fake.url,
+        &["seats", "--state", "seats.json", "--team", "quiet"],
+    );
+    assert_fails_with(
+        &output,
+        "no seat in the snapshot comes through team `quiet`",
+    );
+}
+
+#[test]
 fn seats_user_asks_for_one_seat() {
     let fake = FakeGitHub::start(dated_org());
     let ws = Workspace::new(FILE);

@@ -12,7 +12,7 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
     if let Err(why) = is_valid_login(&args.org) {
         bail!("`{}` is not an organization name: {why}", args.org);
     }
-    let live = ctx.pipeline.seats(args.state.as_deref(), &args.org).await?;
+    let (live, _) = ctx.pipeline.seats(args.state.as_deref(), &args.org).await?;
     ctx.warn_unassigned(&live, "exported");
     let today = ctx.today()?;
     // Inactive as `seats --inactive-days` counts it; teams are kept whole.

@@ -2,10 +2,11 @@
 
 use crate::cli::{SeatsArgs, SeatsFormat};
 use crate::commands::{Context, EXIT_OK};
-use crate::config::is_valid_login;
-use crate::github::seats::{UserSeat, fetch_user_seat};
+use crate::config::{is_valid_login, is_valid_slug};
+use crate::github::Client;
+use crate::github::seats::{UserSeat, fetch_team, fetch_user_seat};
 use crate::inventory::{self, SeatFilter, SeatRow};
-use crate::model::{Login, TeamSlug};
+use crate::model::{LiveState, Login, TeamSlug};
 use crate::render;
 use anyhow::{Context as _, bail};
 
@@ -15,12 +16,16 @@ pub async fn run(ctx: &Context<'_>, args: &SeatsArgs) -> anyhow::Result<i32> {
     let rows = match &args.user {
         Some(login) => vec![user_seat(ctx, &org, login, today).await?],
         None => {
-            let live = ctx.pipeline.seats(args.state.as_deref(), &org).await?;
+            let (live, client) = ctx.pipeline.seats(args.state.as_deref(), &org).await?;
             ctx.warn_unassigned(&live, "listed");
+            let team = match &args.team {
+                Some(team) => Some(known_team(&live, client.as_ref(), &org, team).await?),
+                None => None,
+            };
             let filter = SeatFilter {
                 inactive_days: args.inactive_days,
                 never_used: args.never_used,
-                team: args.team.clone().map(TeamSlug::new),
+                team,
             };
             inventory::rows(&live, &filter, today)
         }
@@ -34,6 +39,60 @@ pub async fn run(ctx: &Context<'_>, args: &SeatsArgs) -> anyhow::Result<i32> {
         }
     );
     Ok(EXIT_OK)
+}
+
+/// The `--team` filter's slug, checked: a team seen on the seats, or (online) one that
+/// exists but gives no seat. A display name gets a hint with the slug; an unknown team is
+/// an error, not an empty list.
+async fn known_team(
+    live: &LiveState,
+    client: Option<&Client>,
+    org: &str,
+    given: &str,
+) -> anyhow::Result<TeamSlug> {
+    let visible = live.visible_teams();
+    let slug = TeamSlug::new(given);
+    if visible.contains_key(&slug) {
+        return Ok(slug);
+    }
+    if let Some((slug, name)) = visible
+        .iter()
+        .find(|(_, name)| name.eq_ignore_ascii_case(given.trim()))
+    {
+        bail!(
+            "`{given}` is the display name of team `{slug}` (\"{name}\"): --team takes the slug: `--team {slug}`"
+        );
+    }
+    let seen = || {
+        let slugs: Vec<String> = visible.keys().map(ToString::to_string).collect();
+        if slugs.is_empty() {
+            "no seat comes through a team".to_string()
+        } else {
+            format!("seats come through: {}", slugs.join(", "))
+        }
+    };
+    if let Err(why) = is_valid_slug(given) {
+        bail!(
+            "`{given}` is not a team slug ({why}): --team takes the slug from the team's URL, github.com/orgs/{org}/teams/SLUG; {}",
+            seen()
+        );
+    }
+    let Some(client) = client else {
+        bail!(
+            "no seat in the snapshot comes through team `{given}`: check the slug; {}",
+            seen()
+        );
+    };
+    let exists = fetch_team(client, org, &slug)
+        .await
+        .with_context(|| format!("cannot look up team `{given}` in `{org}`"))?;
+    if exists.is_none() {
+        bail!(
+            "team `{given}` does not exist in `{org}`: check the slug at github.com/orgs/{org}/teams; {}",
+            seen()
+        );
+    }
+    Ok(slug)
 }
 
 /// One user's seat from `GET /orgs/{org}/members/{login}/copilot`; no seat is an error.
