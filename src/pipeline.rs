@@ -200,7 +200,7 @@ pub fn read_snapshot(path: &Path) -> anyhow::Result<LiveState> {
         .with_context(|| format!("cannot read the seat snapshot `{}`", path.display()))?;
     seats::live_state_from_snapshot(&text).with_context(|| {
         format!(
-            "`{}` is not a seat snapshot: it must hold GitHub's seat-list answer {{\"total_seats\": N, \"seats\": [...]}} or an array of them",
+            "`{}` is not a seat snapshot: it must hold GitHub's seat-list answer {{\"total_seats\": N, \"seats\": [...]}}, an array of them, or the pages `gh api --paginate /orgs/ORG/copilot/billing/seats` prints",
             path.display()
         )
     })

@@ -201,3 +201,30 @@ fn the_diff_shows_what_the_plan_does_and_names_what_it_leaves_alone() {
         "{text}"
     );
 }
+
+#[test]
+fn a_snapshot_made_by_gh_api_paginate_plans_offline() {
+    // `gh api --paginate` prints each page's answer after the other, not as one array.
+    let page = |logins: &[&str]| {
+        let seats: Vec<String> = logins
+            .iter()
+            .map(|l| format!(r#"{{"created_at": "2025-01-01T00:00:00Z", "assignee": {{"login": "{l}"}}}}"#))
+            .collect();
+        format!(r#"{{"total_seats": 3, "seats": [{}]}}"#, seats.join(","))
+    };
+    let ws = Workspace::new("org: acme\nusers: [alice, bob, carol]\n");
+    ws.write(
+        "seats.json",
+        &format!("{}\n{}", page(&["alice", "bob"]), page(&["carol", "mallory"])),
+    );
+    let output = ws.run("http://127.0.0.1:9", &["plan", "--state", "seats.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("seats 4 -> 3") && text.contains("- user mallory"),
+        "{text}"
+    );
+    ws.write("seats.json", &format!("{}\n{{oops", page(&["alice"])));
+    let output = ws.run("http://127.0.0.1:9", &["plan", "--state", "seats.json"]);
+    assert_fails_with(&output, "is not a seat snapshot");
+}

@@ -95,7 +95,9 @@ fn add_page(live: &mut LiveState, page: SeatPage) {
     }
 }
 
-/// Reads an offline snapshot: one seat-list answer, or an array of them (pages).
+/// Reads an offline snapshot: one seat-list answer, an array of them (pages), or several
+/// answers one after another, as `gh api --paginate /orgs/ORG/copilot/billing/seats`
+/// prints them.
 pub fn live_state_from_snapshot(json: &str) -> Result<LiveState, serde_json::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -103,10 +105,18 @@ pub fn live_state_from_snapshot(json: &str) -> Result<LiveState, serde_json::Err
         Pages(Vec<SeatPage>),
         Page(SeatPage),
     }
-    Ok(match serde_json::from_str(json)? {
-        Snapshot::Pages(pages) => live_state_from_pages(pages),
-        Snapshot::Page(page) => live_state_from_pages([page]),
-    })
+    let mut pages = Vec::new();
+    for document in serde_json::Deserializer::from_str(json).into_iter::<Snapshot>() {
+        match document? {
+            Snapshot::Pages(more) => pages.extend(more),
+            Snapshot::Page(page) => pages.push(page),
+        }
+    }
+    if pages.is_empty() {
+        // The same error an empty text gives `serde_json::from_str`.
+        return serde_json::from_str::<SeatPage>(json).map(|page| live_state_from_pages([page]));
+    }
+    Ok(live_state_from_pages(pages))
 }
 
 /// How many times the seat list is read when it changes while being read.
