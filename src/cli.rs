@@ -1,13 +1,62 @@
 //! The command line: commands and flags, nothing else.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+/// Shown under `--help` and in the man page.
+const AFTER_HELP: &str = "\
+Authentication, never on the command line:
+  COPILOT_SEATS_TOKEN   the token for the seat calls (classic PAT with manage_billing:copilot,
+                        or fine-grained with \"GitHub Copilot Business\"); set but empty is an error
+  GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_PATH
+                        a GitHub App instead: its installation token on the org
+  GH_TOKEN, GITHUB_TOKEN
+                        used when neither of the above is set
+  GITHUB_TOKEN          the workflow's token, for `plan --comment` (pull-requests: write)
+Networks: HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured; SSL_CERT_FILE or SSL_CERT_DIR
+add a CA (a TLS-inspecting proxy's) to the system's and the bundled roots.
+
+Exit codes:
+  0    success; with --detailed-exitcode, no changes
+  1    error: invalid file, GitHub error, blocked plan, refused or partly failed apply
+  2    plan --detailed-exitcode: success with changes pending
+  130  apply interrupted by SIGINT or SIGTERM; run it again to converge";
+
+/// The flags that only matter to commands that call GitHub.
+const NETWORK_FLAGS: [&str; 6] = [
+    "api_url",
+    "request_timeout",
+    "max_rate_limit_wait",
+    "points_per_minute",
+    "write_interval_ms",
+    "max_concurrency",
+];
+/// Commands that never call GitHub: their help leaves the network flags out.
+const OFFLINE_COMMANDS: [&str; 4] = ["validate", "schema", "completions", "man"];
+
+/// The command line as clap sees it: the derive, with the network flags hidden from the
+/// help of offline commands (they are still accepted, as global flags are, so that one
+/// set of flags works before any command).
+pub fn command() -> clap::Command {
+    let mut command = Cli::command();
+    let hidden: Vec<clap::Arg> = command
+        .get_arguments()
+        .filter(|arg| NETWORK_FLAGS.contains(&arg.get_id().as_str()))
+        .map(|arg| arg.clone().hide(true))
+        .collect();
+    for name in OFFLINE_COMMANDS {
+        // A subcommand that has an argument of the global's id keeps its own copy.
+        command = command.mut_subcommand(name, |sub| sub.args(hidden.clone()));
+    }
+    command
+}
 
 #[derive(Debug, Parser)]
 #[command(
     name = "copilot-seats",
     version,
-    about = "GitOps for GitHub Copilot seats: plan and apply seat assignments from a reviewed file"
+    about = "GitOps for GitHub Copilot seats: plan and apply seat assignments from a reviewed file",
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -57,7 +106,7 @@ pub struct GlobalArgs {
     /// Pause between two writes, in milliseconds (GitHub asks for at least 1000)
     #[arg(long, global = true, default_value_t = 1000, value_name = "N")]
     pub write_interval_ms: u64,
-    /// Reads in flight at once
+    /// Reads in flight at once, 1 to 10
     #[arg(long, global = true, default_value_t = 8, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=10))]
     pub max_concurrency: u64,
@@ -96,8 +145,12 @@ pub enum Command {
         /// The shell
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff)
-    Man,
+    /// Print the man page (roff); --out-dir writes it with one page per command
+    Man {
+        /// Write copilot-seats.1 and copilot-seats-COMMAND.1 here instead of printing
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

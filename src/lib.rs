@@ -17,7 +17,7 @@ pub mod render;
 pub mod secrets;
 pub mod yaml_locations;
 
-use clap::Parser as _;
+use clap::FromArgMatches as _;
 use cli::{Cli, Command};
 use commands::{Context, EXIT_ERROR, EXIT_OK, Reported};
 use secrets::redact;
@@ -27,7 +27,10 @@ use std::ffi::OsString;
 /// (with its causes under `-v`), and return the exit code.
 #[allow(clippy::disallowed_macros)] // prints the failure
 pub async fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = cli::command()
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
@@ -50,7 +53,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Usage(args) => commands::usage::run(&ctx, args).await,
         Command::Schema => commands::docs::schema(),
         Command::Completions { shell } => commands::docs::completions(*shell),
-        Command::Man => commands::docs::man(),
+        Command::Man { out_dir } => commands::docs::man(out_dir.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -63,3 +63,49 @@ fn colour_only_when_asked_or_on_a_terminal() {
     );
     assert!(!example(&[]).contains('\x1b'), "piped output is plain");
 }
+
+#[test]
+fn help_names_the_token_variables_and_exit_codes_and_offline_commands_no_network_flags() {
+    let help = run(&["--help"]);
+    for needle in [
+        "COPILOT_SEATS_TOKEN",
+        "GITHUB_APP_PRIVATE_KEY_PATH",
+        "pull-requests: write",
+        "SSL_CERT_FILE",
+        "130  apply interrupted",
+        "2    plan --detailed-exitcode",
+    ] {
+        assert!(help.contains(needle), "{needle}: {help}");
+    }
+    for offline in ["validate", "schema", "man"] {
+        let help = run(&[offline, "--help"]);
+        assert!(!help.contains("--api-url"), "{offline}: {help}");
+        assert!(!help.contains("--max-concurrency"), "{offline}: {help}");
+    }
+    let plan = run(&["plan", "--help"]);
+    assert!(plan.contains("--api-url") && plan.contains("Reads in flight at once, 1 to 10"));
+}
+
+#[test]
+fn the_man_page_links_only_to_pages_that_are_written() {
+    let man = run(&["man"]);
+    assert!(man.contains(".SH COMMANDS") && man.contains("COPILOT_SEATS_TOKEN"));
+    assert!(
+        !man.contains("copilot-seats-plan(1)"),
+        "no link to a page not installed"
+    );
+    let ws = Workspace::new("");
+    let output = ws
+        .cmd("http://127.0.0.1:9")
+        .args(["man", "--out-dir", "man"])
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    for page in [
+        "copilot-seats.1",
+        "copilot-seats-plan.1",
+        "copilot-seats-apply.1",
+    ] {
+        assert!(ws.path("man").join(page).is_file(), "{page}");
+    }
+}

@@ -208,14 +208,22 @@ fn a_snapshot_made_by_gh_api_paginate_plans_offline() {
     let page = |logins: &[&str]| {
         let seats: Vec<String> = logins
             .iter()
-            .map(|l| format!(r#"{{"created_at": "2025-01-01T00:00:00Z", "assignee": {{"login": "{l}"}}}}"#))
+            .map(|l| {
+                format!(
+                    r#"{{"created_at": "2025-01-01T00:00:00Z", "assignee": {{"login": "{l}"}}}}"#
+                )
+            })
             .collect();
         format!(r#"{{"total_seats": 3, "seats": [{}]}}"#, seats.join(","))
     };
     let ws = Workspace::new("org: acme\nusers: [alice, bob, carol]\n");
     ws.write(
         "seats.json",
-        &format!("{}\n{}", page(&["alice", "bob"]), page(&["carol", "mallory"])),
+        &format!(
+            "{}\n{}",
+            page(&["alice", "bob"]),
+            page(&["carol", "mallory"])
+        ),
     );
     let output = ws.run("http://127.0.0.1:9", &["plan", "--state", "seats.json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
