@@ -361,6 +361,7 @@ fn planning_time(seats: usize) -> Duration {
                 generated_at: "2026-11-25T00:00:00Z".into(),
                 file_digest: String::new(),
                 live_state_digest: String::new(),
+                file: None,
             };
             let started = Instant::now();
             let plan = plan::plan(&desired, &live, &lookups, today, meta).expect("a plan");

@@ -11,7 +11,7 @@
 
 use crate::github::{Client, GitHubError};
 use crate::model::{LiveState, Login};
-use crate::plan::{Method, Plan, Request, RequestBody};
+use crate::plan::{Change, Method, Plan, Request, RequestBody};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 use std::sync::Arc;
@@ -370,7 +370,30 @@ where
             run.settle(key.0, &name, Outcome::NotSent(reason.clone()));
         }
     }
+    name_teams_by_slug(&mut run.report, plan);
     run.report
+}
+
+/// GitHub takes team *names* in requests; the report names teams by slug, as the plan
+/// and the file do.
+fn name_teams_by_slug(report: &mut ApplyReport, plan: &Plan) {
+    let slugs: BTreeMap<String, &str> = plan
+        .changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::AddTeam { team, name, .. } | Change::RemoveTeam { team, name, .. } => {
+                Some((name.to_lowercase(), team.as_str()))
+            }
+            Change::AddUser { .. } | Change::RemoveUser { .. } => None,
+        })
+        .collect();
+    for outcome in &mut report.names {
+        if matches!(outcome.kind, Kind::AddTeam | Kind::RemoveTeam)
+            && let Some(slug) = slugs.get(&outcome.name.to_lowercase())
+        {
+            outcome.name = slug.to_string();
+        }
+    }
 }
 
 /// After a re-read: names of the reviewed plan that the new plan no longer needs are

@@ -190,6 +190,7 @@ pub fn plan(
         generated_at: now_rfc3339(),
         file_digest: file.digest.clone(),
         live_state_digest: live.digest(),
+        file: Some(file.path.clone()),
     };
     plan::plan(&file.desired, live, lookups, today, meta)
 }

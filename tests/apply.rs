@@ -55,6 +55,8 @@ fn apply_reaches_the_declared_state_in_one_run() {
     );
     assert!(out.contains("~ team sre"), "{out}");
     assert!(out.contains("Applied: 7 of 7 name(s) in effect."), "{out}");
+    // The report names teams by slug, as the plan does ("Design Team" is the name sent).
+    assert!(out.contains("remove team: done (1): design\n"), "{out}");
 
     let state = fake.state();
     let seats = state.active_seats();
@@ -266,6 +268,20 @@ fn saved_plans_apply_and_stale_ones_are_refused() {
         stderr(&output).contains("stale plan: it is for org `other`"),
         "{}",
         stderr(&output)
+    );
+    assert!(fake.state().writes().is_empty());
+
+    // A plan made from another file names it.
+    ws.write("other.yaml", "org: acme\nusers: [alice]\n");
+    let output = ws.run(
+        &fake.url,
+        &["-f", "other.yaml", "plan", "--out", "plan.json", "-q"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = apply(&ws);
+    assert_fails_with(
+        &output,
+        "stale plan: the plan was made from `other.yaml`, not `copilot-seats.yaml`: pass `-f other.yaml`",
     );
     assert!(fake.state().writes().is_empty());
 

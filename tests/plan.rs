@@ -236,3 +236,19 @@ fn a_snapshot_made_by_gh_api_paginate_plans_offline() {
     let output = ws.run("http://127.0.0.1:9", &["plan", "--state", "seats.json"]);
     assert_fails_with(&output, "is not a seat snapshot");
 }
+
+#[test]
+fn no_changes_with_undeclared_seats_left_alone_says_so() {
+    let mut state = State::new("acme");
+    state.with_direct_seats(&["alice", "u240"]);
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new("org: acme\nusers: [alice]\nunmanaged: warn\n");
+    let output = ws.run(&fake.url, &["plan"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("No changes to send; 1 of the 2 active seat(s) of acme are not in the file and left alone"),
+        "{text}"
+    );
+    assert!(!text.contains("match the file"), "{text}");
+}

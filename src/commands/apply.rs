@@ -31,18 +31,34 @@ pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
                 );
             }
             let org = &file.desired.org;
+            // A plan made from another file than this run's: name both.
+            let other_file = saved
+                .meta
+                .file
+                .as_deref()
+                .filter(|made_from| *made_from != file.path);
+            let hint = match other_file {
+                Some(made_from) => format!(
+                    "the plan was made from `{made_from}`, not `{}`: pass `-f {made_from}`, or plan again",
+                    file.path
+                ),
+                None => "plan again with the right file".to_string(),
+            };
             if !saved.meta.org.eq_ignore_ascii_case(org) {
                 bail!(
-                    "stale plan: it is for org `{}` but `{}` is for `{org}`: plan again with the right file",
+                    "stale plan: it is for org `{}` but `{}` is for `{org}`: {hint}",
                     saved.meta.org,
-                    ctx.global.file.display()
+                    file.path
                 );
             }
             if saved.meta.file_digest != file.digest {
-                bail!(
-                    "stale plan: `{}` changed since the plan was made: run plan again",
-                    ctx.global.file.display()
-                );
+                match other_file {
+                    Some(_) => bail!("stale plan: {hint}"),
+                    None => bail!(
+                        "stale plan: `{}` changed since the plan was made: run plan again",
+                        file.path
+                    ),
+                }
             }
             if let Err(why) = saved.check_requests() {
                 bail!(

@@ -209,6 +209,8 @@ struct Planner<'a> {
     added_users: BTreeSet<&'a Login>,
     gaining_through_teams: BTreeSet<&'a Login>,
     losing: BTreeSet<&'a Login>,
+    /// Undeclared seats kept because of `unmanaged: warn`.
+    left_alone: u64,
     changes: Vec<Change>,
     warnings: Vec<String>,
     errors: Vec<PlanError>,
@@ -238,6 +240,7 @@ impl<'a> Planner<'a> {
             added_users: BTreeSet::new(),
             gaining_through_teams: BTreeSet::new(),
             losing: BTreeSet::new(),
+            left_alone: 0,
             changes: Vec::new(),
             warnings: Vec::new(),
             errors: Vec::new(),
@@ -272,6 +275,7 @@ impl<'a> Planner<'a> {
                 .active_seats()
                 .filter(|s| s.team() == Some(removal.slug))
                 .count();
+            self.left_alone += holders as u64;
             self.warnings.push(format!(
                 "team `{}` gives {holders} seat(s) but is not declared (unmanaged: warn): declare or ignore it",
                 removal.slug
@@ -429,6 +433,7 @@ impl<'a> Planner<'a> {
                 continue;
             }
             if expired.is_none() && desired.unmanaged == Unmanaged::Warn {
+                self.left_alone += 1;
                 self.warnings.push(format!(
                     "user `{login}` holds a seat but is not declared (unmanaged: warn): declare or ignore them"
                 ));
@@ -464,6 +469,7 @@ impl<'a> Planner<'a> {
             added,
             removed,
             monthly_cost_delta_usd: (seats_after as f64 - seats_before as f64) * price,
+            left_alone: self.left_alone,
         }
     }
 
@@ -771,6 +777,7 @@ mod tests {
             generated_at: "2026-11-25T00:00:00Z".into(),
             file_digest: "sha256:f".into(),
             live_state_digest: "sha256:l".into(),
+            file: None,
         }
     }
 

@@ -36,6 +36,10 @@ pub struct PlanMeta {
     pub generated_at: String,
     pub file_digest: String,
     pub live_state_digest: String,
+    /// The seat file the plan was made from, as it was named; for messages when a saved
+    /// plan is applied with another file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -122,6 +126,9 @@ pub struct Summary {
     pub removed: u64,
     #[serde(serialize_with = "whole_or_fraction")]
     pub monthly_cost_delta_usd: f64,
+    /// Seats neither declared nor ignored that this plan keeps (`unmanaged: warn`).
+    #[serde(default)]
+    pub left_alone: u64,
 }
 
 /// Writes `-19` rather than `-19.0` when the amount is whole, as SPEC 5 shows it.

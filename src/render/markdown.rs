@@ -92,7 +92,13 @@ fn render(plan: &Plan, limit: Option<usize>, place: Place) -> String {
             "> [!CAUTION]\n> **Blocked:** {blocked}\n> `apply` refuses this plan without `--allow-mass-removal`.\n"
         );
     }
-    if plan.requests.is_empty() {
+    if plan.requests.is_empty() && s.left_alone > 0 {
+        let _ = writeln!(
+            out,
+            "**No changes to send.** {} of the {} active seats of `{org}` are not in the file and left alone (`unmanaged: warn`, see the warnings).\n",
+            s.left_alone, s.seats_before
+        );
+    } else if plan.requests.is_empty() {
         let _ = writeln!(
             out,
             "**No changes.** The {} active seats of `{org}` match the file.\n",

@@ -82,6 +82,7 @@ mod snapshots {
             generated_at: "2026-11-25T12:00:00Z".into(),
             file_digest: "sha256:f".into(),
             live_state_digest: "sha256:l".into(),
+            file: None,
         };
         plan(&desired, &live, &lookups, today, meta).expect("a plan")
     }

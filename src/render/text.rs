@@ -30,7 +30,13 @@ fn plain_plan(plan: &Plan) -> String {
     let mut out = String::new();
     let s = &plan.summary;
     let org = &plan.meta.org;
-    if plan.requests.is_empty() {
+    if plan.requests.is_empty() && s.left_alone > 0 {
+        let _ = writeln!(
+            out,
+            "No changes to send; {} of the {} active seat(s) of {org} are not in the file and left alone (unmanaged: warn, see the warnings).",
+            s.left_alone, s.seats_before
+        );
+    } else if plan.requests.is_empty() {
         let _ = writeln!(
             out,
             "No changes: the {} active seat(s) of {org} match the file.",
