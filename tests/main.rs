@@ -16,6 +16,7 @@ mod network;
 mod pages;
 mod plan;
 mod properties;
+mod release;
 mod schema;
 mod secrets;
 mod usage;

@@ -52,7 +52,7 @@ fn the_action_is_a_valid_composite_action() {
         assert!(action.get(key).is_some(), "action.yml: {key}");
     }
     let inputs = action["inputs"].as_mapping().expect("inputs");
-    for name in ["command", "file", "working-directory", "comment"] {
+    for name in ["version", "command", "file", "working-directory", "comment"] {
         let input = inputs.get(name).unwrap_or_else(|| panic!("input {name}"));
         assert!(
             input.get("description").is_some(),
@@ -61,6 +61,14 @@ fn the_action_is_a_valid_composite_action() {
     }
     assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
     check_steps("action.yml", &action["runs"]["steps"], true);
+    // Inputs reach scripts through `env`, never pasted into shell code.
+    for step in action["runs"]["steps"].as_sequence().expect("steps") {
+        let script = step.get("run").and_then(Value::as_str).unwrap_or("");
+        assert!(
+            !script.contains("${{"),
+            "an expression in a script: {script}"
+        );
+    }
 }
 
 #[test]
