@@ -6,16 +6,15 @@
 use crate::cli::GlobalArgs;
 use crate::config::LoadedFile;
 use crate::github::client::LogSink;
-use crate::github::seats::{self, Billing, fetch_billing, fetch_live_state, fetch_team, is_member};
+use crate::github::members;
+use crate::github::seats::{self, Billing, fetch_billing, fetch_live_state};
 use crate::github::{
     Client, ClientConfig, Credentials, GitHubError, Token, TokenSource, installation,
 };
 use crate::model::{DesiredState, LiveState};
 use crate::plan::{self, FORMAT_VERSION, Lookups, Plan, PlanErrors, PlanMeta, TeamLookup};
 use anyhow::{Context as _, bail};
-use futures::{StreamExt, TryStreamExt, stream};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
@@ -146,27 +145,21 @@ impl Pipeline<'_> {
         let org = desired.org.as_str();
         let (live, billing) = self.live_and_billing(client, org).await?;
         let needed = plan::lookups_needed(desired, &live, today);
-        let membership: BTreeMap<_, _> = stream::iter(needed.users)
-            .map(|login| async move {
-                let member = is_member(client, org, &login).await?;
-                Ok::<_, GitHubError>((login, member))
-            })
-            .buffer_unordered(self.concurrency())
-            .try_collect()
+        let membership = members::membership(client, org, needed.users, self.concurrency())
             .await
             .context("cannot check org membership of the users to add")?;
-        let teams: BTreeMap<_, _> = stream::iter(needed.teams)
-            .map(|slug| async move {
-                let team = match fetch_team(client, org, &slug).await? {
+        let teams = members::teams(client, org, needed.teams, self.concurrency())
+            .await
+            .context("cannot look up the declared teams")?
+            .into_iter()
+            .map(|(slug, info)| {
+                let lookup = match info {
                     Some(info) => TeamLookup::Found(info),
                     None => TeamLookup::Missing,
                 };
-                Ok::<_, GitHubError>((slug, team))
+                (slug, lookup)
             })
-            .buffer_unordered(self.concurrency())
-            .try_collect()
-            .await
-            .context("cannot look up the declared teams")?;
+            .collect();
         let lookups = Lookups {
             membership: Some(membership),
             teams,

@@ -12,6 +12,7 @@ mod faults;
 mod fixtures;
 mod interrupt;
 mod lifecycle;
+mod membership;
 mod network;
 mod pages;
 mod plan;

@@ -6,7 +6,7 @@
 use crate::support::repo_path;
 use axum::body::Bytes;
 use axum::http::{StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use yaml_serde::Value;
@@ -207,7 +207,9 @@ fn install_sh_installs_a_verified_release_with_curl_or_wget() {
 
 #[test]
 fn install_sh_installs_nothing_on_a_bad_checksum_a_missing_file_or_a_truncated_archive() {
-    let cases: [(&str, fn(&Path), i32, &str); 4] = [
+    /// A way to break a release, the exit code it must give, and what it must say.
+    type Case = (&'static str, fn(&Path), i32, &'static str);
+    let cases: [Case; 4] = [
         (
             "tampered checksum",
             |out| {

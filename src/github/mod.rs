@@ -3,7 +3,7 @@
 
 //!
 //! Imports run one way: `installation` -> `client` -> `auth` -> `error`; the endpoint
-//! modules (`seats`, `comments`, `usage`) use `client` and `page`.
+//! modules (`seats`, `members`, `comments`, `usage`) use `client` and `page`.
 
 pub mod auth;
 pub mod budget;
@@ -11,6 +11,7 @@ pub mod client;
 pub mod comments;
 pub mod error;
 pub mod installation;
+pub mod members;
 pub mod page;
 pub mod seats;
 pub mod usage;

@@ -271,12 +271,6 @@ pub async fn fetch_user_seat(
         .map_or(UserSeat::NoSeat, |seat| UserSeat::Seat(Box::new(seat))))
 }
 
-/// `GET /orgs/{org}/members/{username}`: 204 member, 404 not.
-pub async fn is_member(client: &Client, org: &str, login: &Login) -> Result<bool, GitHubError> {
-    let answer = client.get(&format!("/orgs/{org}/members/{login}")).await?;
-    Ok(answer.status.is_success())
-}
-
 /// A team's display name and members, or `None` when the team does not exist.
 pub async fn fetch_team(
     client: &Client,

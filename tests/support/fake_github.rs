@@ -757,6 +757,28 @@ fn route(
                 _ => delete_teams(state, &names),
             }
         }
+        ("GET", ["members"]) => {
+            let members: Vec<Value> = state
+                .members
+                .iter()
+                .map(|m| json!({"login": m, "id": 1, "type": "User"}))
+                .collect();
+            let (items, link) = paginate(&members, &query, &format!("{base}{path}"));
+            let mut response = json_response(200, Value::Array(items));
+            add_link(&mut response, link);
+            response
+        }
+        ("GET", ["teams"]) => {
+            let teams: Vec<Value> = state
+                .teams
+                .iter()
+                .map(|(slug, team)| json!({"id": 7, "name": team.name, "slug": slug, "privacy": "closed"}))
+                .collect();
+            let (items, link) = paginate(&teams, &query, &format!("{base}{path}"));
+            let mut response = json_response(200, Value::Array(items));
+            add_link(&mut response, link);
+            response
+        }
         ("GET", ["members", login, "copilot"]) => {
             if state.invited.contains(&login.to_lowercase()) {
                 return error(
