@@ -67,14 +67,19 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// The seat file
+    /// The seat file, or a directory of them (every *.yaml and *.yml in it); repeatable,
+    /// one target (org) per file
     #[arg(
         short = 'f',
         long = "file",
         global = true,
-        default_value = "copilot-seats.yaml"
+        default_value = "copilot-seats.yaml",
+        action = clap::ArgAction::Append
     )]
-    pub file: PathBuf,
+    pub file: Vec<PathBuf>,
+    /// Only these targets (orgs) of the files; repeatable
+    #[arg(long = "target", global = true, value_name = "NAME", action = clap::ArgAction::Append)]
+    pub target: Vec<String>,
     /// GitHub's REST API root (https://api.SUBDOMAIN.ghe.com for data residency)
     #[arg(
         long,

@@ -15,6 +15,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod render;
 pub mod secrets;
+pub mod targets;
 pub mod yaml_locations;
 
 use clap::FromArgMatches as _;

@@ -5,6 +5,7 @@
 
 use crate::cli::GlobalArgs;
 use crate::config::LoadedFile;
+use crate::github::budget::PointsBudget;
 use crate::github::client::LogSink;
 use crate::github::members;
 use crate::github::seats::{self, Billing, fetch_billing, fetch_live_state};
@@ -15,14 +16,18 @@ use crate::model::{DesiredState, LiveState};
 use crate::plan::{self, FORMAT_VERSION, Lookups, Plan, PlanErrors, PlanMeta, TeamLookup};
 use anyhow::{Context as _, bail};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 use time::Date;
 use time::OffsetDateTime;
 use time::macros::format_description;
+use tokio::sync::Semaphore;
 
 /// The shared steps, set up from the global flags.
+#[derive(Clone)]
 pub struct Pipeline<'a> {
     pub global: &'a GlobalArgs,
     /// Where the client's `-v` lines go.
@@ -30,6 +35,37 @@ pub struct Pipeline<'a> {
     /// Told each token this process mints (a GitHub App's installation token), so that
     /// GitHub Actions can mask it in the job log.
     pub minted: Option<fn(&str)>,
+    /// What every client of the run shares: a points budget per token, and the places of
+    /// `--max-concurrency`.
+    pub shared: Arc<Shared>,
+}
+
+/// Limits that hold across the targets of a run.
+#[derive(Debug)]
+pub struct Shared {
+    /// By token: the seat token, or an App's installation token per org.
+    budgets: std::sync::Mutex<BTreeMap<String, Arc<PointsBudget>>>,
+    permits: Arc<Semaphore>,
+}
+
+impl Shared {
+    pub fn new(max_concurrency: usize) -> Shared {
+        Shared {
+            budgets: std::sync::Mutex::new(BTreeMap::new()),
+            permits: Arc::new(Semaphore::new(max_concurrency.max(1))),
+        }
+    }
+
+    fn budget(&self, key: String, per_minute: u32) -> Arc<PointsBudget> {
+        let mut budgets = self
+            .budgets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        budgets
+            .entry(key)
+            .or_insert_with(|| Arc::new(PointsBudget::new(per_minute)))
+            .clone()
+    }
 }
 
 impl Pipeline<'_> {
@@ -43,7 +79,13 @@ impl Pipeline<'_> {
         if let (TokenSource::App, Some(minted)) = (token.source(), self.minted) {
             minted(token.expose());
         }
-        Ok(Client::new(&config, token)?)
+        // GitHub counts its limits per token: an App's installation token is per org.
+        let key = match token.source() {
+            TokenSource::App => format!("app:{}", org.to_ascii_lowercase()),
+            _ => "token".to_string(),
+        };
+        let budget = self.shared.budget(key, self.global.points_per_minute);
+        Ok(Client::new(&config, token)?.sharing(budget, self.shared.permits.clone()))
     }
 
     pub fn client_with(&self, token: Token) -> anyhow::Result<Client> {

@@ -113,5 +113,8 @@ fn a_10_mb_file_and_a_directory_are_rejected() {
     }
     std::fs::write(&huge, text).expect("write");
     assert_rejected(&fake, &ws, &huge, "huge.yaml: the file is 10485");
-    assert_rejected(&fake, &ws, ws.dir.path(), "is a directory, not a file");
+    // A directory is a set of seat files (SPEC 9); one without any is an error.
+    let empty = ws.path("empty-dir");
+    std::fs::create_dir(&empty).expect("mkdir");
+    assert_rejected(&fake, &ws, &empty, "holds no *.yaml or *.yml file");
 }

@@ -17,12 +17,15 @@ use crate::actions;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::{self, FileErrors, LoadedFile};
 use crate::model::LiveState;
-use crate::pipeline::{self, Pipeline};
+use crate::pipeline::{self, Pipeline, Shared};
 use crate::plan::{Lookups, Plan, PlanErrors};
+use crate::targets::{self, Loaded};
 use crate::yaml_locations::Position;
 use anyhow::bail;
 use std::fmt;
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use time::Date;
 
 /// Exit codes of SPEC 3.
@@ -32,9 +35,18 @@ pub const EXIT_CHANGES: i32 = 2;
 /// `apply` stopped by SIGINT or SIGTERM.
 pub const EXIT_INTERRUPTED: i32 = 130;
 
+#[derive(Clone)]
 pub struct Context<'a> {
     pub global: &'a GlobalArgs,
     pub pipeline: Pipeline<'a>,
+    /// The seat file this context works on: the run's only one, or one target's.
+    pub file: PathBuf,
+}
+
+/// What the run's `-f` and `--target` come to: one seat file, as always, or many targets.
+pub enum Scope<'a> {
+    One(Context<'a>),
+    Many(Loaded),
 }
 
 /// A failure with several details (file errors, plan errors): `run` prints each detail,
@@ -47,10 +59,10 @@ pub struct Reported {
     pub annotations: Vec<String>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     /// Loads the file; on errors prints each one and fails.
     pub fn load_file(&self) -> anyhow::Result<LoadedFile> {
-        let path = &self.global.file;
+        let path = &self.file;
         match config::load(path) {
             Ok(file) => Ok(file),
             Err(FileErrors(errors)) => Err(Reported {
@@ -69,6 +81,27 @@ impl Context<'_> {
         }
     }
 
+    /// Fails with every error of every broken file, when there are any.
+    pub fn fail_on_broken(&self, broken: &[(String, FileErrors)]) -> anyhow::Result<()> {
+        if broken.is_empty() {
+            return Ok(());
+        }
+        let errors: Vec<&config::FileError> = broken.iter().flat_map(|(_, e)| &e.0).collect();
+        Err(Reported {
+            details: errors.iter().map(ToString::to_string).collect(),
+            summary: format!(
+                "{} error(s) in {} file(s): fix them and run again; nothing was changed",
+                errors.len(),
+                broken.len()
+            ),
+            annotations: errors
+                .iter()
+                .map(|e| actions::error_annotation(&e.file, e.position, &e.message))
+                .collect(),
+        }
+        .into())
+    }
+
     /// The org of `--org`, else of the file.
     pub fn org(&self, flag: Option<&str>) -> anyhow::Result<String> {
         Ok(self.org_and_file(flag)?.0)
@@ -82,14 +115,15 @@ impl Context<'_> {
             }
             return Ok((org.to_string(), None));
         }
-        let path = &self.global.file;
+        let target = self.one_target()?;
+        let path = &target.file;
         if !path.exists() {
             bail!(
                 "no --org given and no `{}` to read the org from: pass --org ORG, or -f FILE",
                 path.display()
             );
         }
-        let file = self.load_file()?;
+        let file = target.load_file()?;
         Ok((file.desired.org.clone(), Some(file)))
     }
 
@@ -122,7 +156,61 @@ impl<'a> Context<'a> {
                 global,
                 log: global.verbose.then_some(log),
                 minted: actions::in_actions().then_some(mask as fn(&str)),
+                shared: Arc::new(Shared::new(
+                    usize::try_from(global.max_concurrency).unwrap_or(8),
+                )),
             },
+            file: global
+                .file
+                .first()
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("copilot-seats.yaml")),
+        }
+    }
+
+    /// This context, for another seat file (one target's).
+    pub fn for_file(&self, path: &Path) -> Context<'a> {
+        Context {
+            file: path.to_path_buf(),
+            ..self.clone()
+        }
+    }
+
+    /// The run's seat files: one (everything as it always was), or many targets, loaded and
+    /// narrowed by `--target`.
+    pub fn scope(&self) -> anyhow::Result<Scope<'a>> {
+        let files = targets::seat_files(&self.global.file).map_err(anyhow::Error::msg)?;
+        if files.len() == 1 && self.global.target.is_empty() {
+            return Ok(Scope::One(self.for_file(&files[0])));
+        }
+        let loaded = targets::narrow(targets::load(&files), &self.global.target)
+            .map_err(anyhow::Error::msg)?;
+        if files.len() == 1 {
+            return Ok(Scope::One(self.for_file(&files[0])));
+        }
+        Ok(Scope::Many(loaded))
+    }
+
+    /// The one target of a run for commands that take one (`seats`, `status`, `usage`):
+    /// this context when there is one file, else the one `--target` left.
+    pub fn one_target(&self) -> anyhow::Result<Context<'a>> {
+        match self.scope()? {
+            Scope::One(ctx) => Ok(ctx),
+            Scope::Many(loaded) if loaded.targets.len() == 1 && loaded.broken.is_empty() => {
+                Ok(self.for_file(Path::new(&loaded.targets[0].path)))
+            }
+            Scope::Many(loaded) => {
+                let names: Vec<&str> = loaded
+                    .targets
+                    .iter()
+                    .map(|t| t.desired.org.as_str())
+                    .collect();
+                bail!(
+                    "this command works on one org, and -f names {} targets ({}): pick one with --target NAME or --org ORG",
+                    loaded.targets.len() + loaded.broken.len(),
+                    names.join(", ")
+                )
+            }
         }
     }
 

@@ -3,17 +3,28 @@
 
 use crate::actions;
 use crate::cli::{PlanArgs, PlanFormat};
-use crate::commands::{Context, EXIT_CHANGES, EXIT_OK, Reported};
+use crate::commands::{Context, EXIT_CHANGES, EXIT_OK, Reported, Scope};
+use crate::config::LoadedFile;
 use crate::github::{Token, comments};
 use crate::model::{DesiredState, LiveState, Login, TeamSlug};
-use crate::pipeline::read_snapshot;
-use crate::plan::{Change, Lookups, Plan};
+use crate::pipeline::{now_rfc3339, read_snapshot};
+use crate::plan::{Change, FailedTarget, Lookups, Plan, PlanSet};
 use crate::render;
+use crate::targets::Loaded;
 use anyhow::{Context as _, bail};
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use time::Date;
 
 pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
+    match ctx.scope()? {
+        Scope::One(ctx) => run_one(&ctx, args).await,
+        Scope::Many(loaded) => run_many(ctx, args, loaded).await,
+    }
+}
+
+/// One seat file: the plan, its diff, the comment and the summary.
+async fn run_one(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
     let result = compute(ctx, args).await;
     // The Markdown plan (or failure) goes to the job summary and the sticky comment, so
     // that they never show an outdated plan.
@@ -74,7 +85,7 @@ pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
     if let Some(blocked) = &plan.blocked {
         bail!(
             "the plan is blocked, and apply would refuse it: {blocked}. To go ahead, raise `limits.max_removals` in {} in the same pull request (so the new limit is reviewed with the removals), or run `apply --allow-mass-removal`",
-            ctx.global.file.display()
+            ctx.file.display()
         );
     }
     Ok(if args.detailed_exitcode && plan.has_changes() {
@@ -88,7 +99,17 @@ pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
 async fn compute(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<(Plan, SeatDiff)> {
     let today = ctx.today()?;
     let file = ctx.load_file()?;
-    let (live, lookups) = match &args.state {
+    compute_for(ctx, args.state.as_deref(), &file, today).await
+}
+
+/// The plan of one loaded file, from `state` (a snapshot) or GitHub, and its diff.
+async fn compute_for(
+    ctx: &Context<'_>,
+    state: Option<&Path>,
+    file: &LoadedFile,
+    today: Date,
+) -> anyhow::Result<(Plan, SeatDiff)> {
+    let (live, lookups) = match state {
         Some(path) => (read_snapshot(path)?, Lookups::default()),
         None => {
             let client = ctx.pipeline.client(&file.desired.org).await?;
@@ -97,9 +118,131 @@ async fn compute(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<(Plan, Se
                 .await?
         }
     };
-    let plan = ctx.plan(&file, &live, &lookups, today)?;
+    let plan = ctx.plan(file, &live, &lookups, today)?;
     let diff = seat_diff(&plan, &file.desired, &live, today);
     Ok((plan, diff))
+}
+
+/// Many targets: planned at the same time (one `--max-concurrency`, one points budget per
+/// token), one table and a section each; a target that cannot be planned is reported in
+/// its section and the others are still planned.
+async fn run_many(ctx: &Context<'_>, args: &PlanArgs, loaded: Loaded) -> anyhow::Result<i32> {
+    let today = ctx.today()?;
+    if let Some(state) = args.state.as_deref().filter(|s| !s.is_dir()) {
+        bail!(
+            "with several targets, --state names a directory holding a snapshot per target (ORG.json), not the file `{}`",
+            state.display()
+        );
+    }
+    let mut failed: Vec<FailedTarget> = loaded
+        .broken
+        .iter()
+        .map(|(path, errors)| FailedTarget {
+            target: path.clone(),
+            error: errors.to_string(),
+        })
+        .collect();
+    let results = futures::future::join_all(loaded.targets.iter().map(|file| async move {
+        let state = match &args.state {
+            Some(dir) => Some(snapshot_of(dir, &file.desired.org)?),
+            None => None,
+        };
+        compute_for(
+            &ctx.for_file(Path::new(&file.path)),
+            state.as_deref(),
+            file,
+            today,
+        )
+        .await
+    }))
+    .await;
+    let mut plans = Vec::new();
+    for (file, result) in loaded.targets.iter().zip(results) {
+        match result {
+            Ok((plan, _)) => plans.push(plan),
+            Err(error) => failed.push(FailedTarget {
+                target: file.desired.org.clone(),
+                error: failure_lines(&error).join("\n"),
+            }),
+        }
+    }
+    let set = PlanSet::new(
+        env!("CARGO_PKG_VERSION").to_string(),
+        now_rfc3339(),
+        plans,
+        failed,
+    );
+    if let Err(error) = actions::append_step_summary(&render::markdown::plan_set_summary(&set)) {
+        eprintln!("warning: cannot append to GITHUB_STEP_SUMMARY: {error}");
+    }
+    let markdown = render::markdown::plan_set(&set);
+    if let Some(out) = &args.out {
+        std::fs::write(out, render::json::plan_set(&set))
+            .with_context(|| format!("cannot write the plans to `{}`", out.display()))?;
+        ctx.info(&format!("Plans written to {}.", out.display()));
+    }
+    match args.format {
+        PlanFormat::Text => print!("{}", render::text::plan_set(&set, ctx.color())),
+        PlanFormat::Markdown => print!("{markdown}"),
+        PlanFormat::Json => print!("{}", render::json::plan_set(&set)),
+    }
+    if actions::in_actions() {
+        for plan in &set.plans {
+            for warning in &plan.warnings {
+                eprintln!(
+                    "{}",
+                    actions::warning_annotation(&format!("{}: {warning}", plan.meta.org))
+                );
+            }
+        }
+    }
+    if args.comment {
+        comment(ctx, &markdown).await?;
+    }
+    if !set.failed.is_empty() {
+        let names: Vec<&str> = set.failed.iter().map(|f| f.target.as_str()).collect();
+        bail!(
+            "{} of {} target(s) could not be planned ({}); the others were planned, see above",
+            set.failed.len(),
+            set.summary.targets,
+            names.join(", ")
+        );
+    }
+    let blocked: Vec<&str> = set
+        .plans
+        .iter()
+        .filter(|p| p.blocked.is_some())
+        .map(|p| p.meta.org.as_str())
+        .collect();
+    if !blocked.is_empty() {
+        bail!(
+            "the plans of {} are blocked, and apply would refuse them: raise `limits.max_removals` in their files in the same pull request (so the new limit is reviewed with the removals), or run `apply --allow-mass-removal`",
+            blocked.join(", ")
+        );
+    }
+    Ok(if args.detailed_exitcode && set.has_changes() {
+        EXIT_CHANGES
+    } else {
+        EXIT_OK
+    })
+}
+
+/// With several targets, `--state DIR` holds one snapshot per target: `DIR/ORG.json`.
+fn snapshot_of(dir: &Path, org: &str) -> anyhow::Result<PathBuf> {
+    if !dir.is_dir() {
+        bail!(
+            "with several targets, --state names a directory holding a snapshot per target (`{}/{org}.json`), not a file",
+            dir.display()
+        );
+    }
+    let path = dir.join(format!("{org}.json"));
+    if !path.is_file() {
+        bail!(
+            "no snapshot for `{org}`: --state {} holds no `{org}.json`",
+            dir.display()
+        );
+    }
+    Ok(path)
 }
 
 /// The lines of a failure, for the Markdown shown in the pull request.

@@ -1,10 +1,29 @@
-//! `validate`: checks the file offline.
+//! `validate`: checks the file, or every file of the run, offline; every error of every
+//! file is reported at once.
 
-use crate::commands::{Context, EXIT_OK};
+use crate::commands::{Context, EXIT_OK, Scope};
+use crate::config::LoadedFile;
+use time::Date;
 
 pub fn run(ctx: &Context<'_>) -> anyhow::Result<i32> {
     let today = ctx.today()?;
-    let file = ctx.load_file()?;
+    match ctx.scope()? {
+        Scope::One(ctx) => {
+            let file = ctx.load_file()?;
+            report_valid(&ctx, &file, today);
+        }
+        Scope::Many(loaded) => {
+            for file in &loaded.targets {
+                report_valid(ctx, file, today);
+            }
+            ctx.fail_on_broken(&loaded.broken)?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// Warns of expired entries and says the file is valid.
+fn report_valid(ctx: &Context<'_>, file: &LoadedFile, today: Date) {
     let desired = &file.desired;
     let expired_users = desired.users.values().filter(|e| e.is_expired(today));
     let expired_teams = desired.teams.values().filter(|e| e.is_expired(today));
@@ -15,19 +34,18 @@ pub fn run(ctx: &Context<'_>) -> anyhow::Result<i32> {
         if let Some(expires) = expires {
             eprintln!(
                 "warning: {}:{line}: {kind} `{name}` expired on {expires}: the next plan removes its seat; delete the entry",
-                ctx.global.file.display()
+                file.path
             );
         }
     }
     if !ctx.global.quiet {
         println!(
             "{}: valid ({} user(s), {} team(s), {} ignored) for org `{}`",
-            ctx.global.file.display(),
+            file.path,
             desired.users.len(),
             desired.teams.len(),
             desired.ignore_users.len() + desired.ignore_teams.len(),
             desired.org
         );
     }
-    Ok(EXIT_OK)
 }

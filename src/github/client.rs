@@ -9,7 +9,9 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT}
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
 
 const API_VERSION: &str = "2022-11-28";
 /// Tries of one read before giving up on network errors, timeouts and 5xx.
@@ -66,7 +68,9 @@ pub struct Client {
     base: String,
     token: Token,
     max_rate_limit_wait: Duration,
-    budget: PointsBudget,
+    budget: Arc<PointsBudget>,
+    /// Shared by every client of a run: `--max-concurrency` requests in flight in all.
+    permits: Option<Arc<Semaphore>>,
     log: Option<LogSink>,
 }
 
@@ -98,9 +102,19 @@ impl Client {
             base: config.api_url.trim_end_matches('/').to_string(),
             token,
             max_rate_limit_wait: config.max_rate_limit_wait,
-            budget: PointsBudget::new(config.points_per_minute),
+            budget: Arc::new(PointsBudget::new(config.points_per_minute)),
+            permits: None,
             log: config.log,
         })
+    }
+
+    /// This client, spending from a points budget shared with other clients of the same
+    /// token (GitHub counts its limits per token) and taking a place among a run's
+    /// in-flight requests for each request.
+    pub fn sharing(mut self, budget: Arc<PointsBudget>, permits: Arc<Semaphore>) -> Client {
+        self.budget = budget;
+        self.permits = Some(permits);
+        self
     }
 
     /// A GET of `path_or_url` (a path under the API root, or a `Link` URL on the same root),
@@ -213,6 +227,11 @@ impl Client {
                 paced.as_millis()
             ));
         }
+        // After pacing, so that a request waiting for the budget holds no place.
+        let _place = match &self.permits {
+            Some(permits) => permits.acquire().await.ok(),
+            None => None,
+        };
         let mut request = self
             .http
             .request(method.clone(), &url)

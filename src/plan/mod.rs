@@ -3,8 +3,10 @@
 //! them. No I/O, not async; the same input always gives the same plan. The steps of SPEC 4
 //! are the methods of `Planner`; the plan's wire format is in `wire`.
 
+mod set;
 mod wire;
 
+pub use set::{FailedTarget, PlanSet, SavedPlans, Totals};
 pub use wire::{
     BATCH_SIZE, Change, Endpoints, FORMAT_VERSION, Method, Plan, PlanMeta, Request, RequestBody,
     Suggestion, Summary,

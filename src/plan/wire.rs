@@ -132,7 +132,10 @@ pub struct Summary {
 }
 
 /// Writes `-19` rather than `-19.0` when the amount is whole, as SPEC 5 shows it.
-fn whole_or_fraction<S: serde::Serializer>(amount: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn whole_or_fraction<S: serde::Serializer>(
+    amount: &f64,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     if amount.fract() == 0.0 && amount.abs() < 1e15 {
         serializer.serialize_i64(*amount as i64)
     } else {

@@ -2,7 +2,7 @@
 //! sticky-comment marker, collapses long lists, and stays under GitHub's comment limit.
 
 use crate::apply::{ApplyReport, Outcome};
-use crate::plan::{Change, Plan};
+use crate::plan::{Change, Plan, PlanSet};
 use std::fmt::Write;
 
 /// Finds the sticky comment among a pull request's comments.
@@ -57,18 +57,83 @@ pub fn summary(plan: &Plan) -> String {
 }
 
 fn fit(plan: &Plan, place: Place) -> String {
-    let full = render(plan, None, place);
+    fit_with(place, |limit| render(plan, limit, place))
+}
+
+/// Many targets' plans as one pull-request comment, under GitHub's limit.
+pub fn plan_set(set: &PlanSet) -> String {
+    fit_with(Place::Comment, |limit| {
+        render_set(set, limit, Place::Comment)
+    })
+}
+
+/// Many targets' plans for the job summary: whole, shortened only past 1 MiB.
+pub fn plan_set_summary(set: &PlanSet) -> String {
+    fit_with(Place::Summary, |limit| {
+        render_set(set, limit, Place::Summary)
+    })
+}
+
+/// The table, then each target's plan as a section (without its own marker).
+fn render_set(set: &PlanSet, limit: Option<usize>, place: Place) -> String {
+    let t = &set.summary;
+    let mut out = format!(
+        "{MARKER}\n## Copilot seats plans for {} targets\n\n{} planned, {} failed, {} blocked; seats {} -> {}; {} USD a month.\n\n",
+        t.targets,
+        t.planned,
+        t.failed,
+        t.blocked,
+        t.seats_before,
+        t.seats_after,
+        super::text::signed(t.monthly_cost_delta_usd)
+    );
+    out.push_str("| target | adds | removes | seats before → after | monthly cost | status |\n|---|---:|---:|---:|---:|---|\n");
+    for plan in &set.plans {
+        let s = &plan.summary;
+        let _ = writeln!(
+            out,
+            "| `{}` | +{} | −{} | {} → {} | {} USD | {} |",
+            plan.meta.org,
+            s.added,
+            s.removed,
+            s.seats_before,
+            s.seats_after,
+            super::text::signed(s.monthly_cost_delta_usd),
+            super::text::status(plan)
+        );
+    }
+    for failed in &set.failed {
+        let _ = writeln!(out, "| `{}` | | | | | **FAILED** |", failed.target);
+    }
+    for plan in &set.plans {
+        let section = render(plan, limit, place);
+        let body = section.strip_prefix(MARKER).unwrap_or(&section);
+        let _ = write!(out, "\n---\n{body}");
+    }
+    for failed in &set.failed {
+        let _ = write!(
+            out,
+            "\n---\n## `{}`: no plan could be made\n\n```\n{}\n```\n",
+            failed.target, failed.error
+        );
+    }
+    out
+}
+
+/// The Markdown that `render_at` gives with the longest lists that fit `place`.
+fn fit_with(place: Place, render_at: impl Fn(Option<usize>) -> String) -> String {
+    let full = render_at(None);
     if place.fits(&full) {
         return full;
     }
     // Cut every list to fewer names until it fits; say so, and where the rest is.
     for limit in [1000, 200, 50, 10, 0] {
-        let short = render(plan, Some(limit), place);
+        let short = render_at(Some(limit));
         if place.fits(&short) {
             return short;
         }
     }
-    let mut text = render(plan, Some(0), place);
+    let mut text = render_at(Some(0));
     while !place.fits(&format!("{text}{CUT}")) && !text.is_empty() {
         let keep = text.chars().count() * 9 / 10;
         text = text.chars().take(keep).collect();

@@ -1,7 +1,7 @@
 //! Plans and apply reports for people: a summary line, `+`/`-` lines, the requests.
 
 use crate::apply::{ApplyReport, Outcome};
-use crate::plan::{Change, Plan};
+use crate::plan::{Change, Plan, PlanSet};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -24,6 +24,89 @@ pub fn plan(plan: &Plan, color: bool) -> String {
             None
         }
     })
+}
+
+/// Many targets' plans: a table with a row per target, then a section per target.
+pub fn plan_set(set: &PlanSet, color: bool) -> String {
+    let t = &set.summary;
+    let mut out = format!(
+        "Plans for {} target(s): {} planned, {} failed, {} blocked; seats {} -> {}; {} USD/month.\n\n",
+        t.targets,
+        t.planned,
+        t.failed,
+        t.blocked,
+        t.seats_before,
+        t.seats_after,
+        signed(t.monthly_cost_delta_usd)
+    );
+    let mut rows = vec![[
+        "TARGET".to_string(),
+        "ADDS".to_string(),
+        "REMOVES".to_string(),
+        "SEATS".to_string(),
+        "USD/MONTH".to_string(),
+        "STATUS".to_string(),
+    ]];
+    for plan in &set.plans {
+        let s = &plan.summary;
+        rows.push([
+            plan.meta.org.clone(),
+            format!("+{}", s.added),
+            format!("-{}", s.removed),
+            format!("{} -> {}", s.seats_before, s.seats_after),
+            signed(s.monthly_cost_delta_usd),
+            status(plan).to_string(),
+        ]);
+    }
+    for failed in &set.failed {
+        let dash = "-".to_string();
+        rows.push([
+            failed.target.clone(),
+            dash.clone(),
+            dash.clone(),
+            dash.clone(),
+            dash,
+            "FAILED".to_string(),
+        ]);
+    }
+    let widths: Vec<usize> = (0..6)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    }
+    for plan in &set.plans {
+        let path = plan.meta.file.as_deref().unwrap_or("");
+        let _ = writeln!(out, "\n=== {} ({path}) ===", plan.meta.org);
+        out.push_str(&self::plan(plan, color));
+    }
+    for failed in &set.failed {
+        let _ = writeln!(
+            out,
+            "\n=== {} ===\nFAILED: no plan could be made:",
+            failed.target
+        );
+        for line in failed.error.lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    out
+}
+
+/// A target's state in the table.
+pub(crate) fn status(plan: &Plan) -> &'static str {
+    if plan.blocked.is_some() {
+        "BLOCKED"
+    } else if plan.has_changes() {
+        "changes"
+    } else {
+        "no changes"
+    }
 }
 
 fn plain_plan(plan: &Plan) -> String {
