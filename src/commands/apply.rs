@@ -1,86 +1,50 @@
-//! `apply`: plan (or load a saved plan and check it is still current), confirm, send.
+//! `apply`: plan (or load a saved plan and check it is still current), confirm, send; for
+//! many targets, one after another.
 
 use crate::actions;
 use crate::apply;
 use crate::cli::ApplyArgs;
-use crate::commands::{Context, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK};
-use crate::plan::{FORMAT_VERSION, Plan};
+use crate::commands::{Context, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, Scope};
+use crate::config::LoadedFile;
+use crate::github::Client;
+use crate::pipeline::now_rfc3339;
+use crate::plan::{FORMAT_VERSION, FailedTarget, Plan, PlanSet, SavedPlans};
 use crate::render;
+use crate::targets::Loaded;
 use anyhow::{Context as _, bail};
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
 use std::time::Duration;
+use time::Date;
 
 pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
+    match ctx.scope()? {
+        Scope::One(ctx) => run_one(&ctx, args).await,
+        Scope::Many(loaded) => run_many(ctx, args, loaded).await,
+    }
+}
+
+/// One seat file: plan (or check the saved plan), confirm, send, report.
+async fn run_one(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
     let today = ctx.today()?;
     let file = ctx.load_file()?;
     let client = ctx.pipeline.client(&file.desired.org).await?;
     let plan = match &args.plan {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the plan `{}`", path.display()))?;
-            let saved: Plan = serde_json::from_str(&text).with_context(|| {
-                format!(
-                    "`{}` is not a plan written by `copilot-seats plan --out`",
-                    path.display()
-                )
-            })?;
-            if saved.meta.format_version != FORMAT_VERSION {
-                bail!(
-                    "the plan has format_version {}, this copilot-seats reads {FORMAT_VERSION}: make the plan again with this version",
-                    saved.meta.format_version
-                );
-            }
-            let org = &file.desired.org;
-            // A plan made from another file than this run's: name both.
-            let other_file = saved
-                .meta
-                .file
-                .as_deref()
-                .filter(|made_from| *made_from != file.path);
-            let hint = match other_file {
-                Some(made_from) => format!(
-                    "the plan was made from `{made_from}`, not `{}`: pass `-f {made_from}`, or plan again",
-                    file.path
-                ),
-                None => "plan again with the right file".to_string(),
+            let saved = match read_saved(path)? {
+                SavedPlans::One(plan) => *plan,
+                SavedPlans::Set(set) => saved_for(set.plans, &file.desired.org).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "the plans in `{}` hold none for `{}`: pass the seat files they were made from with -f",
+                        path.display(),
+                        file.desired.org
+                    )
+                })?,
             };
-            if !saved.meta.org.eq_ignore_ascii_case(org) {
-                bail!(
-                    "stale plan: it is for org `{}` but `{}` is for `{org}`: {hint}",
-                    saved.meta.org,
-                    file.path
-                );
-            }
-            if saved.meta.file_digest != file.digest {
-                match other_file {
-                    Some(_) => bail!("stale plan: {hint}"),
-                    None => bail!(
-                        "stale plan: `{}` changed since the plan was made: run plan again",
-                        file.path
-                    ),
-                }
-            }
-            if let Err(why) = saved.check_requests() {
-                bail!(
-                    "refusing the plan `{}`: {why}; make it again with `copilot-seats plan --out`",
-                    path.display()
-                );
-            }
-            let (live, _) = ctx.pipeline.live_and_billing(&client, org).await?;
-            if live.digest() != saved.meta.live_state_digest {
-                bail!(
-                    "stale plan: the seats of `{org}` changed since the plan was made: run plan again"
-                );
-            }
+            check_saved(ctx, &client, &saved, &file, path).await?;
             saved
         }
-        None => {
-            let (live, lookups) = ctx
-                .pipeline
-                .live_and_lookups(&client, &file.desired, today)
-                .await?;
-            ctx.plan(&file, &live, &lookups, today)?
-        }
+        None => fresh_plan(ctx, &client, &file, today).await?,
     };
     if !ctx.global.quiet {
         print!("{}", render::text::plan(&plan, ctx.color()));
@@ -96,20 +60,11 @@ pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
         ctx.info("The plan is blocked, applying anyway because of --allow-mass-removal.");
     }
     if !args.yes {
-        confirm(&plan)?;
+        confirm(plan.requests.len(), &format!("`{}`", plan.meta.org))?;
     }
-    let interval = Duration::from_millis(ctx.global.write_interval_ms);
-    let replan = async || {
-        let (live, lookups) = ctx
-            .pipeline
-            .live_and_lookups(&client, &file.desired, today)
-            .await?;
-        let plan = ctx.plan(&file, &live, &lookups, today)?;
-        Ok(apply::Replanned { plan, live })
-    };
     let interrupt = apply::Interrupt::default();
     let listener = tokio::spawn(interrupt_on_signal(interrupt.clone()));
-    let report = apply::apply(&client, &plan, interval, &interrupt, replan).await;
+    let report = send(ctx, &client, &plan, &file, today, &interrupt).await;
     listener.abort();
     print!("{}", render::text::apply_report(&report));
     summarize(&render::markdown::apply_report(&report));
@@ -120,6 +75,263 @@ pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
     } else {
         EXIT_ERROR
     })
+}
+
+/// A target of a many-target apply, ready to send.
+struct Ready<'f> {
+    file: &'f LoadedFile,
+    client: Client,
+    plan: Plan,
+}
+
+/// Many targets: each planned (or its saved plan checked), all shown, one confirmation,
+/// then applied one after another, writes spaced for the whole token; a blocked, refused
+/// or failing target does not stop the others; one account per target.
+async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow::Result<i32> {
+    let today = ctx.today()?;
+    let saved = match &args.plan {
+        Some(path) => Some(match read_saved(path)? {
+            SavedPlans::Set(set) => set.plans,
+            SavedPlans::One(plan) => vec![*plan],
+        }),
+        None => None,
+    };
+    let mut failed: Vec<FailedTarget> = loaded
+        .broken
+        .iter()
+        .map(|(path, errors)| FailedTarget {
+            target: path.clone(),
+            error: errors.to_string(),
+        })
+        .collect();
+    let mut ready = Vec::new();
+    for file in &loaded.targets {
+        let org = &file.desired.org;
+        let target_ctx = ctx.for_file(Path::new(&file.path));
+        let prepared = async {
+            let client = ctx.pipeline.client(org).await?;
+            let plan = match (&saved, &args.plan) {
+                (Some(plans), Some(path)) => {
+                    let plan = saved_for(plans.clone(), org).ok_or_else(|| {
+                        anyhow::anyhow!("refused: `{}` holds no plan for `{org}`", path.display())
+                    })?;
+                    check_saved(&target_ctx, &client, &plan, file, path).await?;
+                    plan
+                }
+                _ => fresh_plan(&target_ctx, &client, file, today).await?,
+            };
+            Ok::<_, anyhow::Error>(Ready { file, client, plan })
+        };
+        match prepared.await {
+            Ok(target) => ready.push(target),
+            Err(error) => failed.push(FailedTarget {
+                target: org.clone(),
+                error: format!("{error:#}"),
+            }),
+        }
+    }
+    let set = PlanSet::new(
+        env!("CARGO_PKG_VERSION").to_string(),
+        now_rfc3339(),
+        ready.iter().map(|r| r.plan.clone()).collect(),
+        failed.clone(),
+    );
+    if !ctx.global.quiet {
+        print!("{}", render::text::plan_set(&set, ctx.color()));
+    }
+    summarize(&render::markdown::plan_set_summary(&set));
+    let requests: usize = ready.iter().map(|r| r.plan.requests.len()).sum();
+    if requests > 0 && !args.yes {
+        confirm(requests, &format!("{} target(s)", ready.len()))?;
+    }
+    let interrupt = apply::Interrupt::default();
+    let listener = tokio::spawn(interrupt_on_signal(interrupt.clone()));
+    let interval = Duration::from_millis(ctx.global.write_interval_ms);
+    let mut accounts = Vec::new();
+    let mut refused = Vec::new();
+    let mut wrote = false;
+    for target in &ready {
+        let org = &target.plan.meta.org;
+        if target.plan.requests.is_empty() {
+            continue;
+        }
+        if interrupt.is_set() {
+            refused.push(format!("{org}: not sent: apply was interrupted"));
+            continue;
+        }
+        if let Some(blocked) = &target.plan.blocked
+            && !args.allow_mass_removal
+        {
+            refused.push(format!("{org}: refused, the plan is blocked: {blocked}"));
+            continue;
+        }
+        // Writes stay spaced across targets: GitHub counts them per token.
+        if wrote && !interval.is_zero() {
+            tokio::time::sleep(interval).await;
+        }
+        let target_ctx = ctx.for_file(Path::new(&target.file.path));
+        let report = send(
+            &target_ctx,
+            &target.client,
+            &target.plan,
+            target.file,
+            today,
+            &interrupt,
+        )
+        .await;
+        wrote |= !report.sent.is_empty();
+        accounts.push((org.clone(), report));
+    }
+    listener.abort();
+    for (org, report) in &accounts {
+        print!("\n=== {org} ===\n{}", render::text::apply_report(report));
+        summarize(&format!(
+            "### `{org}`\n\n{}",
+            render::markdown::apply_report(report)
+        ));
+    }
+    for line in refused.iter().chain(
+        failed
+            .iter()
+            .map(|f| format!("{}: failed, nothing sent: {}", f.target, f.error))
+            .collect::<Vec<_>>()
+            .iter(),
+    ) {
+        println!("\n{line}");
+    }
+    let incomplete = accounts.iter().filter(|(_, r)| !r.succeeded()).count();
+    println!(
+        "\nTargets: {} applied, {} incomplete, {} refused, {} failed.",
+        accounts.len() - incomplete,
+        incomplete,
+        refused.len(),
+        failed.len()
+    );
+    Ok(if accounts.iter().any(|(_, r)| r.interrupted) {
+        EXIT_INTERRUPTED
+    } else if incomplete + refused.len() + failed.len() > 0 {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    })
+}
+
+/// A saved plan file: one plan (SPEC 5) or a set (SPEC 9), of this format version.
+fn read_saved(path: &Path) -> anyhow::Result<SavedPlans> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the plan `{}`", path.display()))?;
+    let saved: SavedPlans = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "`{}` is not a plan written by `copilot-seats plan --out`",
+            path.display()
+        )
+    })?;
+    let versions: Vec<u32> = match &saved {
+        SavedPlans::One(plan) => vec![plan.meta.format_version],
+        SavedPlans::Set(set) => std::iter::once(set.format_version)
+            .chain(set.plans.iter().map(|p| p.meta.format_version))
+            .collect(),
+    };
+    if let Some(version) = versions.into_iter().find(|v| *v != FORMAT_VERSION) {
+        bail!(
+            "the plan has format_version {version}, this copilot-seats reads {FORMAT_VERSION}: make the plan again with this version"
+        );
+    }
+    Ok(saved)
+}
+
+/// The plan for `org` among saved ones.
+fn saved_for(plans: Vec<Plan>, org: &str) -> Option<Plan> {
+    plans
+        .into_iter()
+        .find(|p| p.meta.org.eq_ignore_ascii_case(org))
+}
+
+/// Refuses a saved plan that is not for `file`'s org, was made from another version of
+/// the file, holds requests this tool does not make, or was made from other live seats.
+async fn check_saved(
+    ctx: &Context<'_>,
+    client: &Client,
+    saved: &Plan,
+    file: &LoadedFile,
+    path: &Path,
+) -> anyhow::Result<()> {
+    let org = &file.desired.org;
+    // A plan made from another file than this run's: name both.
+    let other_file = saved
+        .meta
+        .file
+        .as_deref()
+        .filter(|made_from| *made_from != file.path);
+    let hint = match other_file {
+        Some(made_from) => format!(
+            "the plan was made from `{made_from}`, not `{}`: pass `-f {made_from}`, or plan again",
+            file.path
+        ),
+        None => "plan again with the right file".to_string(),
+    };
+    if !saved.meta.org.eq_ignore_ascii_case(org) {
+        bail!(
+            "stale plan: it is for org `{}` but `{}` is for `{org}`: {hint}",
+            saved.meta.org,
+            file.path
+        );
+    }
+    if saved.meta.file_digest != file.digest {
+        match other_file {
+            Some(_) => bail!("stale plan: {hint}"),
+            None => bail!(
+                "stale plan: `{}` changed since the plan was made: run plan again",
+                file.path
+            ),
+        }
+    }
+    if let Err(why) = saved.check_requests() {
+        bail!(
+            "refusing the plan `{}`: {why}; make it again with `copilot-seats plan --out`",
+            path.display()
+        );
+    }
+    let (live, _) = ctx.pipeline.live_and_billing(client, org).await?;
+    if live.digest() != saved.meta.live_state_digest {
+        bail!("stale plan: the seats of `{org}` changed since the plan was made: run plan again");
+    }
+    Ok(())
+}
+
+/// A plan made now, from the live seats.
+async fn fresh_plan(
+    ctx: &Context<'_>,
+    client: &Client,
+    file: &LoadedFile,
+    today: Date,
+) -> anyhow::Result<Plan> {
+    let (live, lookups) = ctx
+        .pipeline
+        .live_and_lookups(client, &file.desired, today)
+        .await?;
+    ctx.plan(file, &live, &lookups, today)
+}
+
+/// Sends `plan`'s requests; after an unclear failure, plans again from the live seats.
+async fn send(
+    ctx: &Context<'_>,
+    client: &Client,
+    plan: &Plan,
+    file: &LoadedFile,
+    today: Date,
+    interrupt: &apply::Interrupt,
+) -> apply::ApplyReport {
+    let interval = Duration::from_millis(ctx.global.write_interval_ms);
+    let replan = async || {
+        let (live, lookups) = ctx
+            .pipeline
+            .live_and_lookups(client, &file.desired, today)
+            .await?;
+        let plan = ctx.plan(file, &live, &lookups, today)?;
+        Ok(apply::Replanned { plan, live })
+    };
+    apply::apply(client, plan, interval, interrupt, replan).await
 }
 
 /// Triggers `interrupt` on SIGINT or SIGTERM (GitHub Actions sends SIGINT when a job is
@@ -171,18 +383,14 @@ fn summarize(markdown: &str) {
 }
 
 /// Asks on the terminal; without a terminal, `--yes` is required.
-fn confirm(plan: &Plan) -> anyhow::Result<()> {
+fn confirm(requests: usize, to: &str) -> anyhow::Result<()> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         bail!(
             "refusing to apply without --yes: standard input is not a terminal, so nobody can confirm"
         );
     }
-    print!(
-        "\nSend these {} request(s) to `{}`? Type `yes` to apply: ",
-        plan.requests.len(),
-        plan.meta.org
-    );
+    print!("\nSend these {requests} request(s) to {to}? Type `yes` to apply: ");
     std::io::stdout().flush()?;
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer)?;
