@@ -200,10 +200,14 @@ pub struct ApplyArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The organization whose seats to export
-    #[arg(long)]
-    pub org: String,
-    /// Read live seats from a snapshot file instead of the API (offline)
+    /// The organization whose seats to export; repeatable, with --out-dir
+    #[arg(long, required = true, action = clap::ArgAction::Append)]
+    pub org: Vec<String>,
+    /// Write DIR/ORG.yaml for each --org instead of printing
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Read live seats from a snapshot file instead of the API (offline); with several
+    /// --org, a directory holding ORG.json for each
     #[arg(long, value_name = "SNAPSHOT.json")]
     pub state: Option<PathBuf>,
     /// Leave out direct users without Copilot activity for N days or more (never-used

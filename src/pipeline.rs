@@ -18,7 +18,7 @@ use anyhow::{Context as _, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use time::Date;
@@ -240,6 +240,24 @@ pub fn read_snapshot(path: &Path) -> anyhow::Result<LiveState> {
             path.display()
         )
     })
+}
+
+/// With several targets, `--state DIR` holds one snapshot per target: `DIR/ORG.json`.
+pub fn snapshot_of(dir: &Path, org: &str) -> anyhow::Result<PathBuf> {
+    if !dir.is_dir() {
+        bail!(
+            "with several targets, --state names a directory holding a snapshot per target (`{}/{org}.json`), not a file",
+            dir.display()
+        );
+    }
+    let path = dir.join(format!("{org}.json"));
+    if !path.is_file() {
+        bail!(
+            "no snapshot for `{org}`: --state {} holds no `{org}.json`",
+            dir.display()
+        );
+    }
+    Ok(path)
 }
 
 /// `--today`, or today in UTC.

@@ -20,6 +20,7 @@ mod properties;
 mod release;
 mod schema;
 mod secrets;
+mod targets;
 mod usage;
 mod validate_export;
 mod workflows;

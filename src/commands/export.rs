@@ -1,18 +1,58 @@
-//! `export --org ORG`: today's seats as a valid file.
+//! `export --org ORG`: today's seats as a valid file; several `--org` with `--out-dir DIR`
+//! write `DIR/ORG.yaml` each.
 
 use crate::cli::ExportArgs;
 use crate::commands::{Context, EXIT_OK};
 use crate::config::is_valid_login;
 use crate::inventory::SeatFilter;
 use crate::model::{Login, SeatSource};
+use crate::pipeline::snapshot_of;
 use crate::render;
-use anyhow::bail;
+use anyhow::{Context as _, bail};
+use std::path::Path;
 
 pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
-    if let Err(why) = is_valid_login(&args.org) {
-        bail!("`{}` is not an organization name: {why}", args.org);
+    for org in &args.org {
+        if let Err(why) = is_valid_login(org) {
+            bail!("`{org}` is not an organization name: {why}");
+        }
     }
-    let (live, _) = ctx.pipeline.seats(args.state.as_deref(), &args.org).await?;
+    let Some(dir) = &args.out_dir else {
+        let [org] = &args.org[..] else {
+            bail!(
+                "{} orgs to export: pass --out-dir DIR to write DIR/ORG.yaml for each",
+                args.org.len()
+            );
+        };
+        print!("{}", export(ctx, args, org, args.state.as_deref()).await?);
+        return Ok(EXIT_OK);
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    for org in &args.org {
+        let state = match &args.state {
+            Some(state) if args.org.len() > 1 => Some(snapshot_of(state, org)?),
+            other => other.clone(),
+        };
+        let text = export(ctx, args, org, state.as_deref()).await?;
+        let path = dir.join(format!("{org}.yaml"));
+        std::fs::write(&path, text)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        ctx.info(&format!(
+            "Exported the seats of {org} to {}.",
+            path.display()
+        ));
+    }
+    Ok(EXIT_OK)
+}
+
+/// One org's seats as a seat file.
+async fn export(
+    ctx: &Context<'_>,
+    args: &ExportArgs,
+    org: &str,
+    state: Option<&Path>,
+) -> anyhow::Result<String> {
+    let (live, _) = ctx.pipeline.seats(state, org).await?;
     ctx.warn_unassigned(&live, "exported");
     let today = ctx.today()?;
     // Inactive as `seats --inactive-days` counts it; teams are kept whole.
@@ -36,9 +76,10 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
             args.skip_inactive_days.unwrap_or_default()
         ));
     }
-    print!(
-        "{}",
-        render::yaml::export(&args.org, &live, &today.to_string(), &skipped)
-    );
-    Ok(EXIT_OK)
+    Ok(render::yaml::export(
+        org,
+        &live,
+        &today.to_string(),
+        &skipped,
+    ))
 }

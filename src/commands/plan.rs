@@ -7,13 +7,13 @@ use crate::commands::{Context, EXIT_CHANGES, EXIT_OK, Reported, Scope};
 use crate::config::LoadedFile;
 use crate::github::{Token, comments};
 use crate::model::{DesiredState, LiveState, Login, TeamSlug};
-use crate::pipeline::{now_rfc3339, read_snapshot};
+use crate::pipeline::{now_rfc3339, read_snapshot, snapshot_of};
 use crate::plan::{Change, FailedTarget, Lookups, Plan, PlanSet};
 use crate::render;
 use crate::targets::Loaded;
 use anyhow::{Context as _, bail};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use time::Date;
 
 pub async fn run(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
@@ -225,24 +225,6 @@ async fn run_many(ctx: &Context<'_>, args: &PlanArgs, loaded: Loaded) -> anyhow:
     } else {
         EXIT_OK
     })
-}
-
-/// With several targets, `--state DIR` holds one snapshot per target: `DIR/ORG.json`.
-fn snapshot_of(dir: &Path, org: &str) -> anyhow::Result<PathBuf> {
-    if !dir.is_dir() {
-        bail!(
-            "with several targets, --state names a directory holding a snapshot per target (`{}/{org}.json`), not a file",
-            dir.display()
-        );
-    }
-    let path = dir.join(format!("{org}.json"));
-    if !path.is_file() {
-        bail!(
-            "no snapshot for `{org}`: --state {} holds no `{org}.json`",
-            dir.display()
-        );
-    }
-    Ok(path)
 }
 
 /// The lines of a failure, for the Markdown shown in the pull request.

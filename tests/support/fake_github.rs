@@ -380,6 +380,58 @@ impl FakeGitHub {
         FakeGitHub { url, state }
     }
 
+    /// Serves several orgs on one address, as GitHub does: a request goes to the org its
+    /// `/orgs/{org}/` path names (case-insensitively), anything else to the first. One
+    /// handle per org, in the order given.
+    pub fn start_many(states: Vec<State>) -> Vec<FakeGitHub> {
+        let states: Vec<Shared> = states
+            .into_iter()
+            .map(|s| Arc::new(Mutex::new(s)))
+            .collect();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let routed = states.clone();
+        let app = Router::new().fallback(
+            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+                let org = uri
+                    .path()
+                    .strip_prefix("/orgs/")
+                    .and_then(|rest| rest.split('/').next());
+                let state = routed
+                    .iter()
+                    .find(|s| {
+                        org.is_some_and(|org| {
+                            s.lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .org
+                                .eq_ignore_ascii_case(org)
+                        })
+                    })
+                    .unwrap_or(&routed[0])
+                    .clone();
+                handle(AxumState(state), method, uri, headers, body)
+            },
+        );
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                axum::serve(listener, app).await.expect("serve");
+            });
+        });
+        states
+            .into_iter()
+            .map(|state| FakeGitHub {
+                url: url.clone(),
+                state,
+            })
+            .collect()
+    }
+
     /// The state, to read or change; a change is seen by the next request.
     pub fn state(&self) -> MutexGuard<'_, State> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
