@@ -37,6 +37,10 @@ const BUDGET: usize = 800;
 struct Options {
     sizes: Vec<usize>,
     latency_ms: u64,
+    /// Members a file adds to an org with no seat (adoption at scale).
+    adoption: usize,
+    /// Orgs planned in one run, and seats in each.
+    orgs: (usize, usize),
 }
 
 struct Run {
@@ -83,13 +87,19 @@ fn main() {
             planning: planning_time(seats),
         });
     }
+    eprintln!("adoption of {} members ...", options.adoption);
+    let adoption = run_adoption(&mut launcher, dir.path(), &options);
+    eprintln!("{} orgs of {} seats ...", options.orgs.0, options.orgs.1);
+    let many = run_many_orgs(&mut launcher, dir.path(), &options);
     launcher.finish();
     print_table(&rows, &options);
-    let sound = rows.iter().all(|row| {
-        [&row.parallel, &row.sequential]
-            .iter()
-            .all(|run| run.requests == row.minimum && run.secondary_limit_answers == 0)
-    });
+    let scale_sound = print_scale_table(&adoption, &many, &options);
+    let sound = scale_sound
+        && rows.iter().all(|row| {
+            [&row.parallel, &row.sequential]
+                .iter()
+                .all(|run| run.requests == row.minimum && run.secondary_limit_answers == 0)
+        });
     if !sound {
         eprintln!("FAILED: more requests than the minimum, or a secondary-limit answer");
         std::process::exit(1);
@@ -100,6 +110,8 @@ fn options() -> Result<Options, String> {
     let mut options = Options {
         sizes: vec![1_000, 20_000, 100_000],
         latency_ms: 100,
+        adoption: 20_000,
+        orgs: (10, 2_000),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -107,6 +119,8 @@ fn options() -> Result<Options, String> {
             "--smoke" => {
                 options.sizes = vec![1_000];
                 options.latency_ms = 5;
+                options.adoption = 1_000;
+                options.orgs = (3, 500);
             }
             "--sizes" => {
                 options.sizes = args
@@ -458,6 +472,174 @@ fn print_table(rows: &[Row], options: &Options) {
             println!("    {check}");
         }
     }
+}
+
+/// An org of `members` members and no seat, and a file that declares all of them.
+fn run_adoption(launcher: &mut Launcher, dir: &std::path::Path, options: &Options) -> Run {
+    let members: Vec<String> = (0..options.adoption).map(user).collect();
+    let mut state = State::new("bench");
+    state.add_members(&members.iter().map(String::as_str).collect::<Vec<_>>());
+    state.latency_ms = options.latency_ms;
+    state.points_per_minute = Some(900);
+    let fake = FakeGitHub::start(state);
+    let file = dir.join("adoption.yaml");
+    let mut text = String::from("org: bench\nusers:\n");
+    for member in &members {
+        text.push_str(&format!("  - {member}\n"));
+    }
+    std::fs::write(&file, text).expect("write the file");
+    let run = plan_child(launcher, &fake.url, &file, dir.join("adoption.stderr"));
+    let state = fake.state();
+    Run {
+        requests: state.requests.len(),
+        secondary_limit_answers: state.secondary_limit_answers,
+        ..run
+    }
+}
+
+/// Many orgs in one run, against the same orgs planned one run each.
+struct ManyOrgs {
+    together: Run,
+    separate_requests: usize,
+    separate_wall: Duration,
+}
+
+fn bench_org(name: &str, seats: usize, latency_ms: u64) -> State {
+    let mut state = org(seats, latency_ms);
+    state.org = name.to_string();
+    state
+}
+
+fn run_many_orgs(launcher: &mut Launcher, dir: &std::path::Path, options: &Options) -> ManyOrgs {
+    let (count, seats) = options.orgs;
+    let names: Vec<String> = (0..count).map(|i| format!("org{i:02}")).collect();
+    let files = dir.join("orgs");
+    std::fs::create_dir_all(&files).expect("mkdir");
+    for name in &names {
+        let text = desired_file(seats).replacen("org: bench", &format!("org: {name}"), 1);
+        std::fs::write(files.join(format!("{name}.yaml")), text).expect("write a file");
+    }
+    let states = names
+        .iter()
+        .map(|name| bench_org(name, seats, options.latency_ms))
+        .collect();
+    let fakes = FakeGitHub::start_many(states);
+    let together = plan_child(launcher, &fakes[0].url, &files, dir.join("orgs.stderr"));
+    let together = Run {
+        requests: fakes.iter().map(|f| f.state().requests.len()).sum(),
+        secondary_limit_answers: fakes.iter().map(|f| f.state().secondary_limit_answers).sum(),
+        ..together
+    };
+    let mut separate_requests = 0;
+    let mut separate_wall = Duration::ZERO;
+    for name in &names {
+        let fake = FakeGitHub::start(bench_org(name, seats, options.latency_ms));
+        let file = files.join(format!("{name}.yaml"));
+        let run = plan_child(launcher, &fake.url, &file, dir.join(format!("{name}.stderr")));
+        separate_requests += fake.state().requests.len();
+        separate_wall += run.wall;
+    }
+    ManyOrgs {
+        together,
+        separate_requests,
+        separate_wall,
+    }
+}
+
+/// `plan --format json` of `file` (a file or a directory) as a child; exits on failure.
+fn plan_child(
+    launcher: &mut Launcher,
+    url: &str,
+    file: &std::path::Path,
+    errors: std::path::PathBuf,
+) -> Run {
+    let args = [
+        "--api-url".to_string(),
+        url.to_string(),
+        "-f".into(),
+        file.display().to_string(),
+        "-q".into(),
+        "plan".into(),
+        "--format".into(),
+        "json".into(),
+    ];
+    let (code, peak_rss_kb, wall) = launcher.run(&errors.display().to_string(), &args);
+    if code != Some(0) {
+        let errors = std::fs::read_to_string(&errors).unwrap_or_default();
+        eprintln!("plan failed ({code:?}) for {}:\n{errors}", file.display());
+        std::process::exit(1);
+    }
+    Run {
+        wall,
+        peak_rss_kb,
+        requests: 0,
+        secondary_limit_answers: 0,
+    }
+}
+
+/// The adoption and many-org rows and their targets; whether the request counts are sound.
+fn print_scale_table(adoption: &Run, many: &ManyOrgs, options: &Options) -> bool {
+    let latency = options.latency_ms;
+    let (count, seats) = options.orgs;
+    println!("\n| run | requests (at most) | secondary-limit answers | wall time (at most) | beside it | peak RSS |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let member_pages = options.adoption.div_ceil(PER_PAGE);
+    // Billing, seat page 1, the member pages and one more.
+    let adoption_most = 1 + 1 + member_pages + 1;
+    // Billing and page 1 together, page 1 of the members, the other pages 8 at a time.
+    let adoption_rounds = member_pages.div_ceil(CONCURRENCY as usize) + 3;
+    let adoption_bound = Duration::from_millis(latency * adoption_rounds as u64).mul_f64(1.25);
+    println!(
+        "| adoption: {} members added, no seats | {} ({adoption_most}) | {} | {:.2} s ({:.2} s) | {} membership checks: {} | {:.1} MB |",
+        options.adoption,
+        adoption.requests,
+        adoption.secondary_limit_answers,
+        adoption.wall.as_secs_f64(),
+        adoption_bound.as_secs_f64(),
+        options.adoption,
+        check_time(options.adoption, latency),
+        adoption.peak_rss_kb as f64 / 1024.0,
+    );
+    let rounds = many.together.requests.div_ceil(CONCURRENCY as usize) + 2;
+    let many_bound = Duration::from_millis(latency * rounds as u64).mul_f64(1.25);
+    println!(
+        "| {count} orgs of {seats} seats, one run | {} ({}) | {} | {:.2} s ({:.2} s) | {count} runs one after another: {:.2} s | {:.1} MB |",
+        many.together.requests,
+        many.separate_requests,
+        many.together.secondary_limit_answers,
+        many.together.wall.as_secs_f64(),
+        many_bound.as_secs_f64(),
+        many.separate_wall.as_secs_f64(),
+        many.together.peak_rss_kb as f64 / 1024.0,
+    );
+    let adoption_sound = adoption.requests <= adoption_most && adoption.secondary_limit_answers == 0;
+    let many_sound =
+        many.together.requests == many.separate_requests && many.together.secondary_limit_answers == 0;
+    println!(
+        "  adoption: requests {} against at most {adoption_most}: {}; wall {:.2} s against at most {:.2} s (1.25 x {latency} ms x {adoption_rounds}): {}",
+        adoption.requests,
+        verdict(adoption_sound),
+        adoption.wall.as_secs_f64(),
+        adoption_bound.as_secs_f64(),
+        verdict(adoption.wall <= adoption_bound)
+    );
+    println!(
+        "  {count} orgs: requests {} against {} for {count} separate runs: {}; wall {:.2} s against at most {:.2} s (1.25 x {latency} ms x {rounds}): {}",
+        many.together.requests,
+        many.separate_requests,
+        verdict(many_sound),
+        many.together.wall.as_secs_f64(),
+        many_bound.as_secs_f64(),
+        verdict(many.together.wall <= many_bound)
+    );
+    adoption_sound && many_sound
+}
+
+/// What checking each addition would cost: at 8 at a time, but paced by the points budget.
+fn check_time(checks: usize, latency_ms: u64) -> String {
+    let unpaced = Duration::from_millis(latency_ms * checks.div_ceil(CONCURRENCY as usize) as u64);
+    let paced = Duration::from_secs(60 * checks.saturating_sub(1) as u64 / BUDGET as u64);
+    format!("~{:.0} s", unpaced.max(paced).as_secs_f64())
 }
 
 fn verdict(met: bool) -> &'static str {

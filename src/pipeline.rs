@@ -187,9 +187,12 @@ impl Pipeline<'_> {
         let org = desired.org.as_str();
         let (live, billing) = self.live_and_billing(client, org).await?;
         let needed = plan::lookups_needed(desired, &live, today);
-        let membership = members::membership(client, org, needed.users, self.concurrency())
-            .await
-            .context("cannot check org membership of the users to add")?;
+        // Every seat holder is a member: a lower bound of the member pages.
+        let seat_holders = live.seats.len() as u64;
+        let membership =
+            members::membership(client, org, needed.users, seat_holders, self.concurrency())
+                .await
+                .context("cannot check org membership of the users to add")?;
         let teams = members::teams(client, org, needed.teams, self.concurrency())
             .await
             .context("cannot look up the declared teams")?

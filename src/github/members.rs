@@ -66,21 +66,25 @@ async fn other_pages<T: serde::de::DeserializeOwned + Send>(
     Ok(lists.into_iter().flatten().collect())
 }
 
-/// Whether each of `logins` is a member of `org`.
+/// Whether each of `logins` is a member of `org`, which has at least `members_at_least`
+/// members (its seat holders): that many make at least that many pages, so up to that many
+/// names are checked one by one without reading page 1.
 pub async fn membership(
     client: &Client,
     org: &str,
     logins: Vec<Login>,
+    members_at_least: u64,
     concurrency: usize,
 ) -> Result<BTreeMap<Login, bool>, GitHubError> {
     let check = |login: Login| async move {
         let answer = client.get(&format!("/orgs/{org}/members/{login}")).await?;
         Ok::<_, GitHubError>((login, answer.status.is_success()))
     };
-    if logins.len() <= DIRECT_AT_MOST {
+    let pages_at_least = usize::try_from(members_at_least.div_ceil(PER_PAGE)).unwrap_or(usize::MAX);
+    if logins.len() <= DIRECT_AT_MOST.max(pages_at_least) {
         return stream::iter(logins)
             .map(check)
-            .buffer_unordered(1)
+            .buffer_unordered(concurrency.max(1))
             .try_collect()
             .await;
     }
