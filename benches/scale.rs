@@ -527,7 +527,10 @@ fn run_many_orgs(launcher: &mut Launcher, dir: &std::path::Path, options: &Optio
     let together = plan_child(launcher, &fakes[0].url, &files, dir.join("orgs.stderr"));
     let together = Run {
         requests: fakes.iter().map(|f| f.state().requests.len()).sum(),
-        secondary_limit_answers: fakes.iter().map(|f| f.state().secondary_limit_answers).sum(),
+        secondary_limit_answers: fakes
+            .iter()
+            .map(|f| f.state().secondary_limit_answers)
+            .sum(),
         ..together
     };
     let mut separate_requests = 0;
@@ -535,7 +538,12 @@ fn run_many_orgs(launcher: &mut Launcher, dir: &std::path::Path, options: &Optio
     for name in &names {
         let fake = FakeGitHub::start(bench_org(name, seats, options.latency_ms));
         let file = files.join(format!("{name}.yaml"));
-        let run = plan_child(launcher, &fake.url, &file, dir.join(format!("{name}.stderr")));
+        let run = plan_child(
+            launcher,
+            &fake.url,
+            &file,
+            dir.join(format!("{name}.stderr")),
+        );
         separate_requests += fake.state().requests.len();
         separate_wall += run.wall;
     }
@@ -581,7 +589,9 @@ fn plan_child(
 fn print_scale_table(adoption: &Run, many: &ManyOrgs, options: &Options) -> bool {
     let latency = options.latency_ms;
     let (count, seats) = options.orgs;
-    println!("\n| run | requests (at most) | secondary-limit answers | wall time (at most) | beside it | peak RSS |");
+    println!(
+        "\n| run | requests (at most) | secondary-limit answers | wall time (at most) | beside it | peak RSS |"
+    );
     println!("|---|---:|---:|---:|---:|---:|");
     let member_pages = options.adoption.div_ceil(PER_PAGE);
     // Billing, seat page 1, the member pages and one more.
@@ -612,9 +622,10 @@ fn print_scale_table(adoption: &Run, many: &ManyOrgs, options: &Options) -> bool
         many.separate_wall.as_secs_f64(),
         many.together.peak_rss_kb as f64 / 1024.0,
     );
-    let adoption_sound = adoption.requests <= adoption_most && adoption.secondary_limit_answers == 0;
-    let many_sound =
-        many.together.requests == many.separate_requests && many.together.secondary_limit_answers == 0;
+    let adoption_sound =
+        adoption.requests <= adoption_most && adoption.secondary_limit_answers == 0;
+    let many_sound = many.together.requests == many.separate_requests
+        && many.together.secondary_limit_answers == 0;
     println!(
         "  adoption: requests {} against at most {adoption_most}: {}; wall {:.2} s against at most {:.2} s (1.25 x {latency} ms x {adoption_rounds}): {}",
         adoption.requests,

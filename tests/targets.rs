@@ -279,3 +279,29 @@ fn export_writes_one_file_per_org() {
     let output = ws.run(&fakes[0].url, &["-f", "exported", "validate"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+#[test]
+fn the_readme_many_orgs_example_plans_offline() {
+    let ws = Workspace::new("");
+    let output = ws
+        .cmd("http://127.0.0.1:9")
+        .current_dir(crate::support::repo_path("."))
+        .env_remove("COPILOT_SEATS_TOKEN")
+        .args(["plan", "-f", "examples/orgs", "--state", "examples/orgs"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(
+        out.starts_with("Plans for 3 target(s): 3 planned, 0 failed, 0 blocked"),
+        "{out}"
+    );
+    assert!(
+        out.contains("=== acme-web (examples/orgs/acme-web.yaml) ==="),
+        "{out}"
+    );
+    assert!(
+        out.contains("- user old-contractor (not declared)"),
+        "{out}"
+    );
+}

@@ -810,12 +810,12 @@ fn route(
             }
         }
         ("GET", ["members"]) => {
-            let members: Vec<Value> = state
-                .members
+            // Only the page is built: an adoption benchmark lists 20,000 members.
+            let (range, link) = page_range(state.members.len(), &query, &format!("{base}{path}"));
+            let items: Vec<Value> = state.members[range]
                 .iter()
                 .map(|m| json!({"login": m, "id": 1, "type": "User"}))
                 .collect();
-            let (items, link) = paginate(&members, &query, &format!("{base}{path}"));
             let mut response = json_response(200, Value::Array(items));
             add_link(&mut response, link);
             response
@@ -1114,6 +1114,16 @@ fn paginate(
     query: &BTreeMap<String, String>,
     url: &str,
 ) -> (Vec<Value>, Option<String>) {
+    let (range, link) = page_range(items.len(), query, url);
+    (items[range].to_vec(), link)
+}
+
+/// The indexes of the page `query` asks for among `len` items, and its `Link` header.
+fn page_range(
+    len: usize,
+    query: &BTreeMap<String, String>,
+    url: &str,
+) -> (std::ops::Range<usize>, Option<String>) {
     let per_page = query
         .get("per_page")
         .and_then(|p| p.parse().ok())
@@ -1124,16 +1134,16 @@ fn paginate(
         .and_then(|p| p.parse().ok())
         .unwrap_or(1usize)
         .max(1);
-    let start = (page - 1) * per_page;
-    let slice = items.iter().skip(start).take(per_page).cloned().collect();
-    let last = items.len().div_ceil(per_page).max(1);
+    let start = ((page - 1) * per_page).min(len);
+    let end = (start + per_page).min(len);
+    let last = len.div_ceil(per_page).max(1);
     let link = (page < last).then(|| {
         format!(
             "<{url}?per_page={per_page}&page={}>; rel=\"next\", <{url}?per_page={per_page}&page={last}>; rel=\"last\"",
             page + 1
         )
     });
-    (slice, link)
+    (start..end, link)
 }
 
 fn add_link(response: &mut Response, link: Option<String>) {
