@@ -332,6 +332,7 @@ fn planning_time(seats: usize) -> Duration {
         .map(|(line, login)| (Login::new(login.clone()), entry(login, line + 5)))
         .collect();
     let desired = DesiredState {
+        kind: Default::default(),
         org: "bench".into(),
         users,
         teams: BTreeMap::new(),
@@ -372,6 +373,7 @@ fn planning_time(seats: usize) -> Duration {
                 format_version: plan::FORMAT_VERSION,
                 tool_version: "bench".into(),
                 org: "bench".into(),
+                enterprise: None,
                 generated_at: "2026-11-25T00:00:00Z".into(),
                 file_digest: String::new(),
                 live_state_digest: String::new(),

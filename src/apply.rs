@@ -32,11 +32,11 @@ pub enum Kind {
 
 impl Kind {
     fn of(request: &Request) -> Kind {
-        match (&request.method, &request.body) {
-            (Method::Post, RequestBody::Users { .. }) => Kind::AddUser,
-            (Method::Post, RequestBody::Teams { .. }) => Kind::AddTeam,
-            (Method::Delete, RequestBody::Teams { .. }) => Kind::RemoveTeam,
-            (Method::Delete, RequestBody::Users { .. }) => Kind::RemoveUser,
+        match (request.method, request.body.is_users()) {
+            (Method::Post, true) => Kind::AddUser,
+            (Method::Post, false) => Kind::AddTeam,
+            (Method::Delete, false) => Kind::RemoveTeam,
+            (Method::Delete, true) => Kind::RemoveUser,
         }
     }
 }
@@ -202,6 +202,9 @@ fn with_names(request: &Request, names: Vec<String>) -> Request {
         },
         RequestBody::Teams { .. } => RequestBody::Teams {
             selected_teams: names,
+        },
+        RequestBody::EnterpriseTeams { .. } => RequestBody::EnterpriseTeams {
+            selected_enterprise_teams: names,
         },
     };
     Request {

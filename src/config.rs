@@ -2,7 +2,8 @@
 //! `DesiredState`, reporting every problem at once with its line and column.
 
 use crate::model::{
-    DesiredState, Entry, Limits, Login, Reclaim, RemovalLimit, TeamSlug, Unmanaged, sha256_digest,
+    DesiredState, Entry, Limits, Login, Reclaim, RemovalLimit, TargetKind, TeamSlug, Unmanaged,
+    sha256_digest,
 };
 use crate::yaml_locations::{Position, YamlLocations, join};
 use std::collections::{BTreeMap, BTreeSet};
@@ -133,6 +134,8 @@ pub fn parse(file: &str, text: &str) -> Result<DesiredState, FileErrors> {
     }
 }
 
+/// An org file's keys; an enterprise file has `enterprise` and `enterprise_teams` instead
+/// of `org` and `teams` (`top_keys`).
 const TOP_KEYS: &[&str] = &[
     "org",
     "users",
@@ -188,8 +191,18 @@ impl Validator<'_> {
                 return None;
             }
         };
-        self.known_keys(root, "", TOP_KEYS);
-        let org = self.org(root.get("org"));
+        let (kind, org) = self.target(root);
+        let allowed: Vec<&str> = TOP_KEYS
+            .iter()
+            .map(|key| match (kind, *key) {
+                (TargetKind::Enterprise, "org") => "enterprise",
+                (TargetKind::Enterprise, "teams") => "enterprise_teams",
+                (_, key) => key,
+            })
+            .collect();
+        // The other kind's keys get an error of their own, with a hint, below.
+        let other_kind = ["org", "enterprise", "teams", "enterprise_teams"];
+        self.known_keys_but(root, "", &allowed, &other_kind);
         let users = self.entries(
             root.get("users"),
             "users",
@@ -197,19 +210,40 @@ impl Validator<'_> {
             is_valid_login,
             Login::new,
         );
+        let (teams_key, other_key) = match kind {
+            TargetKind::Org => ("teams", "enterprise_teams"),
+            TargetKind::Enterprise => ("enterprise_teams", "teams"),
+        };
+        if root.get(other_key).is_some() {
+            let hint = match kind {
+                TargetKind::Org => {
+                    "`enterprise_teams` is for enterprise files (`enterprise: SLUG`): list org teams under `teams`"
+                }
+                TargetKind::Enterprise => {
+                    "`teams` is for org files: an enterprise file assigns licences to enterprise teams, listed under `enterprise_teams` (slugs like `ent:engineering`)"
+                }
+            };
+            self.error(&format!("{other_key}#key"), hint.to_string());
+        }
+        let valid_team: fn(&str) -> Result<(), String> = match kind {
+            TargetKind::Org => is_valid_slug,
+            TargetKind::Enterprise => is_valid_enterprise_team,
+        };
         let teams = self.entries(
-            root.get("teams"),
-            "teams",
+            root.get(teams_key),
+            teams_key,
             "slug",
-            is_valid_slug,
+            valid_team,
             TeamSlug::new,
         );
-        let (ignore_users, ignore_teams) = self.ignore(root.get("ignore"), &users, &teams);
+        let (ignore_users, ignore_teams) =
+            self.ignore(root.get("ignore"), &users, &teams, teams_key, valid_team);
         let unmanaged = self.unmanaged(root.get("unmanaged"));
         let limits = self.limits(root.get("limits"));
         let price_per_seat_usd = self.price(root.get("price_per_seat_usd"));
         let reclaim = self.reclaim(root.get("reclaim"));
         Some(DesiredState {
+            kind,
             org: org?,
             users,
             teams,
@@ -245,13 +279,31 @@ impl Validator<'_> {
         }
     }
 
-    fn org(&mut self, value: Option<&Value>) -> Option<String> {
-        match value {
-            None => {
-                self.error("", "missing `org`: add `org: YOUR-ORG` at the top".into());
-                None
+    /// `org: NAME` or `enterprise: SLUG`: exactly one of them.
+    fn target(&mut self, root: &Mapping) -> (TargetKind, Option<String>) {
+        match (root.get("org"), root.get("enterprise")) {
+            (None, None) => {
+                self.error(
+                    "",
+                    "missing `org`: add `org: YOUR-ORG` at the top (or `enterprise: SLUG` for enterprise-level licences)".into(),
+                );
+                (TargetKind::Org, None)
             }
-            Some(value) => self.name(value, "org", "organization", is_valid_login),
+            (Some(value), None) => (
+                TargetKind::Org,
+                self.name(value, "org", "organization", is_valid_login),
+            ),
+            (None, Some(value)) => (
+                TargetKind::Enterprise,
+                self.name(value, "enterprise", "enterprise slug", is_valid_login),
+            ),
+            (Some(_), Some(_)) => {
+                self.error(
+                    "enterprise#key",
+                    "a file has one target: `org` or `enterprise`, not both: put the enterprise's licences in a file of their own".into(),
+                );
+                (TargetKind::Org, None)
+            }
         }
     }
 
@@ -261,19 +313,21 @@ impl Validator<'_> {
         value: Option<&Value>,
         users: &BTreeMap<Login, Entry<Login>>,
         teams: &BTreeMap<TeamSlug, Entry<TeamSlug>>,
+        teams_key: &str,
+        valid_team: fn(&str) -> Result<(), String>,
     ) -> (BTreeSet<Login>, BTreeSet<TeamSlug>) {
-        let Some(ignore) = self.mapping(value, "ignore", "ignore: {users: [login], teams: [slug]}")
-        else {
+        let example = format!("ignore: {{users: [login], {teams_key}: [slug]}}");
+        let Some(ignore) = self.mapping(value, "ignore", &example) else {
             return (BTreeSet::new(), BTreeSet::new());
         };
-        self.known_keys(ignore, "ignore", &["users", "teams"]);
+        self.known_keys(ignore, "ignore", &["users", teams_key]);
         let ignored_users =
             self.name_list(ignore.get("users"), "ignore.users", "login", is_valid_login);
         let ignored_teams = self.name_list(
-            ignore.get("teams"),
-            "ignore.teams",
+            ignore.get(teams_key),
+            &format!("ignore.{teams_key}"),
             "team slug",
-            is_valid_slug,
+            valid_team,
         );
         (
             self.not_declared(ignored_users, users, "user", Login::new),
@@ -341,9 +395,21 @@ impl Validator<'_> {
     }
 
     fn known_keys(&mut self, mapping: &Mapping, path: &str, allowed: &[&str]) {
+        self.known_keys_but(mapping, path, allowed, &[]);
+    }
+
+    /// `known_keys`, passing over the keys in `checked_elsewhere`.
+    fn known_keys_but(
+        &mut self,
+        mapping: &Mapping,
+        path: &str,
+        allowed: &[&str],
+        checked_elsewhere: &[&str],
+    ) {
         for key in mapping.keys() {
             match key {
                 Value::String(key) if allowed.contains(&key.as_str()) => {}
+                Value::String(key) if checked_elsewhere.contains(&key.as_str()) => {}
                 Value::String(key) => {
                     let hint = suggest(key, allowed)
                         .map(|s| format!("did you mean `{s}`? "))
@@ -697,6 +763,17 @@ pub fn is_valid_login(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// An enterprise team's slug: `ent:` and a team slug, as GitHub names them (API.md).
+pub fn is_valid_enterprise_team(name: &str) -> Result<(), String> {
+    match name.strip_prefix("ent:") {
+        Some(slug) => is_valid_slug(slug),
+        None => Err(format!(
+            "enterprise team slugs start with `ent:`: write `ent:{}`",
+            name.to_ascii_lowercase()
+        )),
+    }
+}
+
 /// A team slug: lowercase letters, digits, `-`, `_` and `.`.
 pub fn is_valid_slug(name: &str) -> Result<(), String> {
     if name.is_empty() {
@@ -786,6 +863,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::TargetKind;
     use time::macros::date;
 
     fn errors(text: &str) -> Vec<String> {
@@ -975,6 +1053,37 @@ mod tests {
                 .contains("needs `inactive_after_days`")
         );
         assert!(one_error("org: acme\nusers: alice\n").contains("`users` must be a list"));
+    }
+
+    #[test]
+    fn enterprise_files_have_their_own_keys() {
+        let desired = parse(
+            "f.yaml",
+            "enterprise: acme-corp\nusers: [alice, {login: bob, expires: 2027-01-31}]\nenterprise_teams: [ent:engineering]\nignore: {users: [root], enterprise_teams: [ent:admins]}\nprice_per_seat_usd: 39\n",
+        )
+        .expect("a valid enterprise file");
+        assert_eq!(desired.kind, TargetKind::Enterprise);
+        assert_eq!(desired.org, "acme-corp");
+        assert!(desired.teams.contains_key(&TeamSlug::new("ent:engineering")));
+        assert!(desired.ignore_teams.contains(&TeamSlug::new("ent:admins")));
+        let both = one_error("org: acme\nenterprise: acme-corp\n");
+        assert!(
+            both.starts_with("f.yaml:2:1: a file has one target: `org` or `enterprise`, not both"),
+            "{both}"
+        );
+        let teams = one_error("enterprise: acme-corp\nteams: [platform]\n");
+        assert!(
+            teams.starts_with("f.yaml:2:1: `teams` is for org files")
+                && teams.contains("`enterprise_teams`"),
+            "{teams}"
+        );
+        let org_file = one_error("org: acme\nenterprise_teams: [ent:x]\n");
+        assert!(org_file.contains("`enterprise_teams` is for enterprise files"), "{org_file}");
+        let prefix = one_error("enterprise: acme-corp\nenterprise_teams: [engineering]\n");
+        assert!(
+            prefix.contains("enterprise team slugs start with `ent:`: write `ent:engineering`"),
+            "{prefix}"
+        );
     }
 
     #[test]

@@ -20,10 +20,14 @@ pub struct SeatFilter {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SeatRow {
     pub login: String,
-    /// `direct` or `team`.
+    /// `direct`, `team`, or (in an enterprise) `org`.
     pub source: &'static str,
     /// The assigning team's slug, for a team seat.
     pub team: Option<String>,
+    /// In an enterprise: every grant of the user's licence (`direct`, `team:ent:x`,
+    /// `org:acme`), as the enterprise's seat list has one object per grant.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<String>,
     pub pending_cancellation_date: Option<String>,
     /// `None`: never used.
     pub last_activity_at: Option<String>,
@@ -39,11 +43,13 @@ impl SeatRow {
         let (source, team) = match &seat.source {
             SeatSource::Direct => ("direct", None),
             SeatSource::Team { slug, .. } => ("team", Some(slug.to_string())),
+            SeatSource::Org { .. } => ("org", None),
         };
         SeatRow {
             login: seat.login.to_string(),
             source,
             team,
+            grants: Vec::new(),
             pending_cancellation_date: seat
                 .pending_cancellation_date
                 .as_deref()

@@ -94,10 +94,16 @@ pub struct TeamInfo {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SeatSource {
     Direct,
-    /// Through a team: GitHub reports the team's slug and display name.
+    /// Through a team: GitHub reports the team's slug and display name (an org's team, or
+    /// in an enterprise, an enterprise team).
     Team {
         slug: TeamSlug,
         name: Box<str>,
+    },
+    /// In an enterprise's list: only through this org's own seat assignment, which the
+    /// enterprise file neither adds nor removes.
+    Org {
+        org: Box<str>,
     },
 }
 
@@ -130,9 +136,13 @@ impl Seat {
 
     pub fn team(&self) -> Option<&TeamSlug> {
         match &self.source {
-            SeatSource::Direct => None,
+            SeatSource::Direct | SeatSource::Org { .. } => None,
             SeatSource::Team { slug, .. } => Some(slug),
         }
+    }
+
+    pub fn is_direct(&self) -> bool {
+        self.source == SeatSource::Direct
     }
 }
 
@@ -144,6 +154,9 @@ pub struct LiveState {
     pub seats_without_assignee: usize,
     /// The `plan_type` the seats show (`business`, `enterprise`), for the default price.
     pub plan_type: Option<String>,
+    /// In an enterprise: users who also hold a seat through an org (login -> org), so keep
+    /// access when their enterprise-level licence goes.
+    pub through_orgs: BTreeMap<Login, Box<str>>,
 }
 
 impl LiveState {
@@ -165,6 +178,9 @@ impl LiveState {
     /// Adds a seat. A login listed twice (pages shifting under concurrent changes) keeps
     /// its active entry over a pending one, so the result does not depend on arrival order.
     pub fn add(&mut self, seat: Seat) {
+        if let (SeatSource::Org { org }, true) = (&seat.source, seat.is_active()) {
+            self.through_orgs.insert(seat.login.clone(), org.clone());
+        }
         match self.seats.get(&seat.login) {
             Some(existing) if rank(existing) >= rank(&seat) => {}
             _ => {
@@ -187,7 +203,7 @@ impl LiveState {
         self.active_seats()
             .filter_map(|seat| match &seat.source {
                 SeatSource::Team { slug, name } => Some((slug.clone(), name.clone())),
-                SeatSource::Direct => None,
+                SeatSource::Direct | SeatSource::Org { .. } => None,
             })
             .collect()
     }
@@ -196,9 +212,10 @@ impl LiveState {
     pub fn digest(&self) -> String {
         let mut hasher = Sha256::new();
         for seat in self.active_seats() {
-            let source = match seat.team() {
-                Some(slug) => format!("team:{}", slug.key()),
-                None => "direct".to_string(),
+            let source = match &seat.source {
+                SeatSource::Team { slug, .. } => format!("team:{}", slug.key()),
+                SeatSource::Direct => "direct".to_string(),
+                SeatSource::Org { org } => format!("org:{}", org.to_ascii_lowercase()),
             };
             hasher.update(format!("{}\t{}\n", seat.login.key(), source));
         }
@@ -207,13 +224,15 @@ impl LiveState {
 }
 
 /// Orders duplicate entries of one login: an active seat wins over a pending one, then a
-/// direct one over a team one, then the larger `created_at`, so the choice is deterministic.
-fn rank(seat: &Seat) -> (bool, bool, &str) {
-    (
-        seat.is_active(),
-        seat.source == SeatSource::Direct,
-        &seat.created_at,
-    )
+/// direct one over a team one over an org's, then the larger `created_at`, so the choice is
+/// deterministic.
+fn rank(seat: &Seat) -> (bool, u8, &str) {
+    let source = match seat.source {
+        SeatSource::Direct => 2,
+        SeatSource::Team { .. } => 1,
+        SeatSource::Org { .. } => 0,
+    };
+    (seat.is_active(), source, &seat.created_at)
 }
 
 /// Whole days from the date of an RFC 3339 timestamp to `today`; `None` when it does not
@@ -277,11 +296,22 @@ impl<N> Entry<N> {
     }
 }
 
+/// What a seat file manages: an org's seats, or an enterprise's licences.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TargetKind {
+    #[default]
+    Org,
+    Enterprise,
+}
+
 /// The validated file: what should hold a seat.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DesiredState {
+    pub kind: TargetKind,
+    /// The target's name: the org's login, or the enterprise's slug.
     pub org: String,
     pub users: BTreeMap<Login, Entry<Login>>,
+    /// The org's teams, or the enterprise's teams (`ent:` slugs).
     pub teams: BTreeMap<TeamSlug, Entry<TeamSlug>>,
     pub ignore_users: BTreeSet<Login>,
     pub ignore_teams: BTreeSet<TeamSlug>,

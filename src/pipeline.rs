@@ -8,11 +8,12 @@ use crate::config::LoadedFile;
 use crate::github::budget::PointsBudget;
 use crate::github::client::LogSink;
 use crate::github::members;
+use crate::github::owner::Owner;
 use crate::github::seats::{self, Billing, fetch_billing, fetch_live_state};
 use crate::github::{
     Client, ClientConfig, Credentials, GitHubError, Token, TokenSource, installation,
 };
-use crate::model::{DesiredState, LiveState};
+use crate::model::{DesiredState, LiveState, TargetKind};
 use crate::plan::{self, FORMAT_VERSION, Lookups, Plan, PlanErrors, PlanMeta, TeamLookup};
 use anyhow::{Context as _, bail};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -69,11 +70,18 @@ impl Shared {
 }
 
 impl Pipeline<'_> {
-    /// A client for the seat calls on `org`: with the seat token, or a GitHub App's
-    /// installation token for `org`.
-    pub async fn client(&self, org: &str) -> anyhow::Result<Client> {
+    /// A client for the seat calls on `owner`: with the seat token, or a GitHub App's
+    /// installation token for an org.
+    pub async fn client(&self, owner: &Owner) -> anyhow::Result<Client> {
         let config = self.client_config();
-        let token = installation::token_for(Credentials::from_env()?, &config, org)
+        let org = owner.name.as_str();
+        let credentials = Credentials::from_env()?;
+        if let (Credentials::App(_), TargetKind::Enterprise) = (&credentials, owner.kind) {
+            bail!(
+                "enterprise licences need a token: a GitHub App's installation is per org; set COPILOT_SEATS_TOKEN to an enterprise owner's token with manage_billing:copilot or admin:enterprise (classic PAT)"
+            );
+        }
+        let token = installation::token_for(credentials, &config, org)
             .await
             .with_context(|| format!("cannot get a GitHub App token for `{org}`"))?;
         if let (TokenSource::App, Some(minted)) = (token.source(), self.minted) {
@@ -106,9 +114,14 @@ impl Pipeline<'_> {
         usize::try_from(self.global.max_concurrency).unwrap_or(8)
     }
 
-    /// All seats of `org`, `--max-concurrency` pages at a time, with a progress bar on a
+    /// All seats of `owner`, `--max-concurrency` pages at a time, with a progress bar on a
     /// terminal when there are many pages.
-    pub async fn fetch_seats(&self, client: &Client, org: &str) -> Result<LiveState, GitHubError> {
+    pub async fn fetch_seats(
+        &self,
+        client: &Client,
+        owner: &Owner,
+    ) -> Result<LiveState, GitHubError> {
+        let org = &owner.name;
         let bar = if self.global.quiet || !std::io::stderr().is_terminal() {
             ProgressBar::hidden()
         } else {
@@ -127,40 +140,63 @@ impl Pipeline<'_> {
                 bar.set_position(done as u64);
             }
         };
-        let live = fetch_live_state(client, org, self.concurrency(), &progress).await;
+        let live = fetch_live_state(client, owner, self.concurrency(), &progress).await;
         bar.finish_and_clear();
         live
     }
 
-    /// The seats of `org` from the snapshot `state` when given, else from GitHub, with the
-    /// client that read them (for further look-ups).
+    /// The seats of `owner` from the snapshot `state` when given, else from GitHub, with
+    /// the client that read them (for further look-ups).
     pub async fn seats(
         &self,
         state: Option<&Path>,
-        org: &str,
+        owner: &Owner,
     ) -> anyhow::Result<(LiveState, Option<Client>)> {
         match state {
-            Some(path) => Ok((read_snapshot(path)?, None)),
+            Some(path) => Ok((read_snapshot_of(path, owner.kind)?, None)),
             None => {
-                let client = self.client(org).await?;
-                let live = self
-                    .fetch_seats(&client, org)
-                    .await
-                    .with_context(|| format!("cannot list the Copilot seats of `{org}`"))?;
+                let client = self.client(owner).await?;
+                let live = self.fetch_seats(&client, owner).await.with_context(|| {
+                    format!("cannot list the Copilot seats of `{}`", owner.name)
+                })?;
                 Ok((live, Some(client)))
             }
         }
     }
 
-    /// The billing preflight (seat changes need `assign_selected`) and all seat pages, read
-    /// at the same time.
-    pub async fn live_and_billing(
+    /// The live seats of `owner`; for an org with the billing preflight (seat changes
+    /// need `assign_selected`), read at the same time. An enterprise has no such setting.
+    pub async fn live(
+        &self,
+        client: &Client,
+        owner: &Owner,
+    ) -> anyhow::Result<(LiveState, Option<Billing>)> {
+        match owner.kind {
+            TargetKind::Org => {
+                let (live, billing) = self.live_and_billing(client, &owner.name).await?;
+                Ok((live, Some(billing)))
+            }
+            TargetKind::Enterprise => {
+                let live = self.fetch_seats(client, owner).await.with_context(|| {
+                    format!(
+                        "cannot list the Copilot licences of enterprise `{}`",
+                        owner.name
+                    )
+                })?;
+                Ok((live, None))
+            }
+        }
+    }
+
+    /// The billing preflight and all seat pages of an org, read at the same time.
+    async fn live_and_billing(
         &self,
         client: &Client,
         org: &str,
     ) -> anyhow::Result<(LiveState, Billing)> {
+        let owner = Owner::org(org);
         let (billing, live) =
-            tokio::join!(fetch_billing(client, org), self.fetch_seats(client, org));
+            tokio::join!(fetch_billing(client, org), self.fetch_seats(client, &owner));
         let billing = billing
             .with_context(|| format!("cannot read the Copilot billing settings of `{org}`"))?;
         let setting = billing
@@ -184,16 +220,23 @@ impl Pipeline<'_> {
         desired: &DesiredState,
         today: Date,
     ) -> anyhow::Result<(LiveState, Lookups)> {
+        let owner = owner_of(desired);
         let org = desired.org.as_str();
-        let (live, billing) = self.live_and_billing(client, org).await?;
+        let (live, billing) = self.live(client, &owner).await?;
         let needed = plan::lookups_needed(desired, &live, today);
-        // Every seat holder is a member: a lower bound of the member pages.
-        let seat_holders = live.seats.len() as u64;
-        let membership =
-            members::membership(client, org, needed.users, seat_holders, self.concurrency())
-                .await
-                .context("cannot check org membership of the users to add")?;
-        let teams = members::teams(client, org, needed.teams, self.concurrency())
+        let membership = match owner.kind {
+            TargetKind::Org => {
+                // Every seat holder is a member: a lower bound of the member pages.
+                let seat_holders = live.seats.len() as u64;
+                members::membership(client, org, needed.users, seat_holders, self.concurrency())
+                    .await
+                    .context("cannot check org membership of the users to add")?
+            }
+            // No membership check for enterprise licences: GitHub's answer to the write
+            // names unknown users (404), and apply drops them.
+            TargetKind::Enterprise => BTreeMap::new(),
+        };
+        let teams = members::teams(client, &owner, needed.teams, self.concurrency())
             .await
             .context("cannot look up the declared teams")?
             .into_iter()
@@ -208,9 +251,17 @@ impl Pipeline<'_> {
         let lookups = Lookups {
             membership: Some(membership),
             teams,
-            plan_type: billing.plan_type,
+            plan_type: billing.and_then(|b| b.plan_type),
         };
         Ok((live, lookups))
+    }
+}
+
+/// Where the target of a file is.
+pub fn owner_of(desired: &DesiredState) -> Owner {
+    Owner {
+        kind: desired.kind,
+        name: desired.org.clone(),
     }
 }
 
@@ -224,7 +275,11 @@ pub fn plan(
     let meta = PlanMeta {
         format_version: FORMAT_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        org: file.desired.org.clone(),
+        org: match file.desired.kind {
+            TargetKind::Org => file.desired.org.clone(),
+            TargetKind::Enterprise => String::new(),
+        },
+        enterprise: (file.desired.kind == TargetKind::Enterprise).then(|| file.desired.org.clone()),
         generated_at: now_rfc3339(),
         file_digest: file.digest.clone(),
         live_state_digest: live.digest(),
@@ -233,11 +288,16 @@ pub fn plan(
     plan::plan(&file.desired, live, lookups, today, meta)
 }
 
-/// Reads an offline seat snapshot (SPEC 6).
+/// Reads an org's offline seat snapshot (SPEC 6).
 pub fn read_snapshot(path: &Path) -> anyhow::Result<LiveState> {
+    read_snapshot_of(path, TargetKind::Org)
+}
+
+/// Reads an offline seat snapshot of an org or (one object per grant) an enterprise.
+pub fn read_snapshot_of(path: &Path, kind: TargetKind) -> anyhow::Result<LiveState> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the seat snapshot `{}`", path.display()))?;
-    seats::live_state_from_snapshot(&text).with_context(|| {
+    seats::live_state_from_snapshot_of(&text, kind).with_context(|| {
         format!(
             "`{}` is not a seat snapshot: it must hold GitHub's seat-list answer {{\"total_seats\": N, \"seats\": [...]}}, an array of them, or the pages `gh api --paginate /orgs/ORG/copilot/billing/seats` prints",
             path.display()

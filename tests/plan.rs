@@ -197,7 +197,7 @@ fn the_diff_shows_what_the_plan_does_and_names_what_it_leaves_alone() {
         "{text}"
     );
     assert!(
-        text.contains("= declared, holding a seat through a team (no request): p001"),
+        text.contains("= declared, holding a seat through a team or an org (no request): p001"),
         "{text}"
     );
 }

@@ -7,7 +7,7 @@ use crate::cli::ApplyArgs;
 use crate::commands::{Context, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, Scope};
 use crate::config::LoadedFile;
 use crate::github::Client;
-use crate::pipeline::now_rfc3339;
+use crate::pipeline::{now_rfc3339, owner_of};
 use crate::plan::{FORMAT_VERSION, FailedTarget, Plan, PlanSet, SavedPlans};
 use crate::render;
 use crate::targets::Loaded;
@@ -28,7 +28,7 @@ pub async fn run(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
 async fn run_one(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
     let today = ctx.today()?;
     let file = ctx.load_file()?;
-    let client = ctx.pipeline.client(&file.desired.org).await?;
+    let client = ctx.pipeline.client(&owner_of(&file.desired)).await?;
     let plan = match &args.plan {
         Some(path) => {
             let saved = match read_saved(path)? {
@@ -60,7 +60,7 @@ async fn run_one(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
         ctx.info("The plan is blocked, applying anyway because of --allow-mass-removal.");
     }
     if !args.yes {
-        confirm(plan.requests.len(), &format!("`{}`", plan.meta.org))?;
+        confirm(plan.requests.len(), &format!("`{}`", plan.meta.target()))?;
     }
     let interrupt = apply::Interrupt::default();
     let listener = tokio::spawn(interrupt_on_signal(interrupt.clone()));
@@ -109,7 +109,7 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
         let org = &file.desired.org;
         let target_ctx = ctx.for_file(Path::new(&file.path));
         let prepared = async {
-            let client = ctx.pipeline.client(org).await?;
+            let client = ctx.pipeline.client(&owner_of(&file.desired)).await?;
             let plan = match (&saved, &args.plan) {
                 (Some(plans), Some(path)) => {
                     let plan = saved_for(plans.clone(), org).ok_or_else(|| {
@@ -151,7 +151,7 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
     let mut refused = Vec::new();
     let mut wrote = false;
     for target in &ready {
-        let org = &target.plan.meta.org;
+        let org = target.plan.meta.target();
         if target.plan.requests.is_empty() {
             continue;
         }
@@ -180,7 +180,7 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
         )
         .await;
         wrote |= !report.sent.is_empty();
-        accounts.push((org.clone(), report));
+        accounts.push((org.to_string(), report));
     }
     listener.abort();
     for (org, report) in &accounts {
@@ -244,7 +244,7 @@ fn read_saved(path: &Path) -> anyhow::Result<SavedPlans> {
 fn saved_for(plans: Vec<Plan>, org: &str) -> Option<Plan> {
     plans
         .into_iter()
-        .find(|p| p.meta.org.eq_ignore_ascii_case(org))
+        .find(|p| p.meta.target().eq_ignore_ascii_case(org))
 }
 
 /// Refuses a saved plan that is not for `file`'s org, was made from another version of
@@ -270,10 +270,10 @@ async fn check_saved(
         ),
         None => "plan again with the right file".to_string(),
     };
-    if !saved.meta.org.eq_ignore_ascii_case(org) {
+    if !saved.meta.target().eq_ignore_ascii_case(org) {
         bail!(
             "stale plan: it is for org `{}` but `{}` is for `{org}`: {hint}",
-            saved.meta.org,
+            saved.meta.target(),
             file.path
         );
     }
@@ -292,7 +292,7 @@ async fn check_saved(
             path.display()
         );
     }
-    let (live, _) = ctx.pipeline.live_and_billing(client, org).await?;
+    let (live, _) = ctx.pipeline.live(client, &owner_of(&file.desired)).await?;
     if live.digest() != saved.meta.live_state_digest {
         bail!("stale plan: the seats of `{org}` changed since the plan was made: run plan again");
     }

@@ -4,6 +4,7 @@
 use crate::cli::ExportArgs;
 use crate::commands::{Context, EXIT_OK};
 use crate::config::is_valid_login;
+use crate::github::owner::Owner;
 use crate::inventory::SeatFilter;
 use crate::model::{Login, SeatSource};
 use crate::pipeline::snapshot_of;
@@ -52,7 +53,7 @@ async fn export(
     org: &str,
     state: Option<&Path>,
 ) -> anyhow::Result<String> {
-    let (live, _) = ctx.pipeline.seats(state, org).await?;
+    let (live, _) = ctx.pipeline.seats(state, &Owner::org(org)).await?;
     ctx.warn_unassigned(&live, "exported");
     let today = ctx.today()?;
     // Inactive as `seats --inactive-days` counts it; teams are kept whole.

@@ -7,7 +7,7 @@ use crate::commands::{Context, EXIT_CHANGES, EXIT_OK, Reported, Scope};
 use crate::config::LoadedFile;
 use crate::github::{Token, comments};
 use crate::model::{DesiredState, LiveState, Login, TeamSlug};
-use crate::pipeline::{now_rfc3339, read_snapshot, snapshot_of};
+use crate::pipeline::{now_rfc3339, owner_of, read_snapshot_of, snapshot_of};
 use crate::plan::{Change, FailedTarget, Lookups, Plan, PlanSet};
 use crate::render;
 use crate::targets::Loaded;
@@ -110,9 +110,12 @@ async fn compute_for(
     today: Date,
 ) -> anyhow::Result<(Plan, SeatDiff)> {
     let (live, lookups) = match state {
-        Some(path) => (read_snapshot(path)?, Lookups::default()),
+        Some(path) => (
+            read_snapshot_of(path, file.desired.kind)?,
+            Lookups::default(),
+        ),
         None => {
-            let client = ctx.pipeline.client(&file.desired.org).await?;
+            let client = ctx.pipeline.client(&owner_of(&file.desired)).await?;
             ctx.pipeline
                 .live_and_lookups(&client, &file.desired, today)
                 .await?
@@ -191,7 +194,7 @@ async fn run_many(ctx: &Context<'_>, args: &PlanArgs, loaded: Loaded) -> anyhow:
             for warning in &plan.warnings {
                 eprintln!(
                     "{}",
-                    actions::warning_annotation(&format!("{}: {warning}", plan.meta.org))
+                    actions::warning_annotation(&format!("{}: {warning}", plan.meta.target()))
                 );
             }
         }
@@ -212,7 +215,7 @@ async fn run_many(ctx: &Context<'_>, args: &PlanArgs, loaded: Loaded) -> anyhow:
         .plans
         .iter()
         .filter(|p| p.blocked.is_some())
-        .map(|p| p.meta.org.as_str())
+        .map(|p| p.meta.target())
         .collect();
     if !blocked.is_empty() {
         bail!(
@@ -295,7 +298,7 @@ fn seat_diff(plan: &Plan, desired: &DesiredState, live: &LiveState, today: Date)
     };
     let today_users: BTreeMap<Login, String> = live
         .active_seats()
-        .filter(|s| s.team().is_none() && !desired.ignore_users.contains(&s.login))
+        .filter(|s| s.is_direct() && !desired.ignore_users.contains(&s.login))
         .map(|s| (s.login.clone(), spelled(&s.login)))
         .collect();
     let today_teams: BTreeMap<TeamSlug, String> = live
@@ -347,15 +350,12 @@ fn seat_diff(plan: &Plan, desired: &DesiredState, live: &LiveState, today: Date)
         .users
         .values()
         .filter(|e| !e.is_expired(today) && !after_users.contains_key(&e.name))
-        .filter(|e| {
-            live.active_seat(&e.name)
-                .is_some_and(|s| s.team().is_some())
-        })
+        .filter(|e| live.active_seat(&e.name).is_some_and(|s| !s.is_direct()))
         .map(|e| e.name.as_str())
         .collect();
     if !through_teams.is_empty() {
         left_alone.push(format!(
-            "declared, holding a seat through a team (no request): {}",
+            "declared, holding a seat through a team or an org (no request): {}",
             through_teams.join(", ")
         ));
     }

@@ -4,7 +4,9 @@ use crate::cli::{SeatsArgs, SeatsFormat};
 use crate::commands::{Context, EXIT_OK};
 use crate::config::{is_valid_login, is_valid_slug};
 use crate::github::Client;
-use crate::github::seats::{UserSeat, fetch_team, fetch_user_seat};
+use crate::github::members;
+use crate::github::owner::Owner;
+use crate::github::seats::{UserSeat, fetch_user_seat};
 use crate::inventory::{self, SeatFilter, SeatRow};
 use crate::model::{LiveState, Login, TeamSlug};
 use crate::render;
@@ -16,7 +18,10 @@ pub async fn run(ctx: &Context<'_>, args: &SeatsArgs) -> anyhow::Result<i32> {
     let rows = match &args.user {
         Some(login) => vec![user_seat(ctx, &org, login, today).await?],
         None => {
-            let (live, client) = ctx.pipeline.seats(args.state.as_deref(), &org).await?;
+            let (live, client) = ctx
+                .pipeline
+                .seats(args.state.as_deref(), &Owner::org(&org))
+                .await?;
             ctx.warn_unassigned(&live, "listed");
             let team = match &args.team {
                 Some(team) => Some(known_team(&live, client.as_ref(), &org, team).await?),
@@ -83,10 +88,10 @@ async fn known_team(
             seen()
         );
     };
-    let exists = fetch_team(client, org, &slug)
+    let found = members::teams(client, &Owner::org(org), vec![slug.clone()], 1)
         .await
         .with_context(|| format!("cannot look up team `{given}` in `{org}`"))?;
-    if exists.is_none() {
+    if found.get(&slug).is_none_or(Option::is_none) {
         bail!(
             "team `{given}` does not exist in `{org}`: check the slug at github.com/orgs/{org}/teams; {}",
             seen()
@@ -105,7 +110,7 @@ async fn user_seat(
     if let Err(why) = is_valid_login(login) {
         bail!("`{login}` is not a GitHub login: {why}");
     }
-    let client = ctx.pipeline.client(org).await?;
+    let client = ctx.pipeline.client(&Owner::org(org)).await?;
     let answer = fetch_user_seat(&client, org, &Login::new(login))
         .await
         .with_context(|| format!("cannot read the Copilot seat of `{login}` in `{org}`"))?;

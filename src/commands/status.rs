@@ -2,6 +2,7 @@
 
 use crate::cli::{StatusArgs, StatusFormat};
 use crate::commands::{Context, EXIT_OK};
+use crate::github::owner::Owner;
 use crate::github::seats::fetch_billing;
 use crate::plan::seat_price;
 use crate::render::{self, status::Status};
@@ -11,7 +12,7 @@ pub async fn run(ctx: &Context<'_>, args: &StatusArgs) -> anyhow::Result<i32> {
     let (org, file) = ctx.org_and_file(args.org.as_deref())?;
     // The file's price when the org is the file's; else the plan type's list price.
     let file_price = file.and_then(|file| file.desired.price_per_seat_usd);
-    let client = ctx.pipeline.client(&org).await?;
+    let client = ctx.pipeline.client(&Owner::org(&org)).await?;
     let billing = fetch_billing(&client, &org)
         .await
         .with_context(|| format!("cannot read the Copilot billing settings of `{org}`"))?;

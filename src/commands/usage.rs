@@ -2,6 +2,7 @@
 
 use crate::cli::{StatusFormat, UsageArgs, UsageReport};
 use crate::commands::{Context, EXIT_OK};
+use crate::github::owner::Owner;
 use crate::github::usage::{self, ReportKind};
 use crate::render::{
     self,
@@ -25,7 +26,7 @@ pub async fn run(ctx: &Context<'_>, args: &UsageArgs) -> anyhow::Result<i32> {
             .map_err(|_| anyhow::anyhow!("--day `{text}` is not a date: write it as YYYY-MM-DD"))?,
         (None, _) => ctx.today()?.previous_day().unwrap_or(Date::MIN),
     };
-    let client = ctx.pipeline.client(&org).await?;
+    let client = ctx.pipeline.client(&Owner::org(&org)).await?;
     let report = usage::fetch_report(&client, &org, kind, &day.to_string())
         .await
         .with_context(|| format!("cannot get the `{}` report of `{org}`", kind.name))?;

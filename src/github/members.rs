@@ -7,6 +7,7 @@
 
 use crate::github::client::Client;
 use crate::github::error::GitHubError;
+use crate::github::owner::Owner;
 use crate::github::page;
 use crate::model::{Login, TeamInfo, TeamSlug};
 use futures::{StreamExt, TryStreamExt, stream};
@@ -134,11 +135,11 @@ pub async fn membership(
 /// org's teams when that is cheaper; members from each existing team's member pages.
 pub async fn teams(
     client: &Client,
-    org: &str,
+    owner: &Owner,
     slugs: Vec<TeamSlug>,
     concurrency: usize,
 ) -> Result<BTreeMap<TeamSlug, Option<TeamInfo>>, GitHubError> {
-    let names = team_names(client, org, &slugs, concurrency).await?;
+    let names = team_names(client, owner, &slugs, concurrency).await?;
     stream::iter(slugs)
         .map(|slug| {
             let name = names.get(&slug).cloned();
@@ -146,11 +147,7 @@ pub async fn teams(
                 let Some(name) = name else {
                     return Ok((slug, None));
                 };
-                let members: Vec<ListedUser> = page::all(
-                    client,
-                    format!("/orgs/{org}/teams/{slug}/members?per_page={PER_PAGE}"),
-                )
-                .await?;
+                let members: Vec<ListedUser> = page::all(client, owner.team_members(&slug)).await?;
                 let members = members.into_iter().map(|u| Login::new(u.login)).collect();
                 Ok::<_, GitHubError>((slug, Some(TeamInfo { name, members })))
             }
@@ -163,7 +160,7 @@ pub async fn teams(
 /// The display names of those of `slugs` that exist.
 async fn team_names(
     client: &Client,
-    org: &str,
+    owner: &Owner,
     slugs: &[TeamSlug],
     concurrency: usize,
 ) -> Result<BTreeMap<TeamSlug, String>, GitHubError> {
@@ -172,7 +169,7 @@ async fn team_names(
         struct Team {
             name: String,
         }
-        let answer = client.get(&format!("/orgs/{org}/teams/{slug}")).await?;
+        let answer = client.get(&owner.team(&slug)).await?;
         if !answer.status.is_success() {
             return Ok::<_, GitHubError>(None);
         }
@@ -190,7 +187,7 @@ async fn team_names(
     if slugs.len() <= DIRECT_AT_MOST {
         return by_request(slugs.to_vec()).await;
     }
-    let path = format!("/orgs/{org}/teams");
+    let path = owner.teams();
     let first = first_page::<ListedTeam>(client, &path).await?;
     let wanted: BTreeSet<&TeamSlug> = slugs.iter().collect();
     let mut names: BTreeMap<TeamSlug, String> = first

@@ -12,6 +12,7 @@ pub mod comments;
 pub mod error;
 pub mod installation;
 pub mod members;
+pub mod owner;
 pub mod page;
 pub mod seats;
 pub mod usage;

@@ -4,8 +4,9 @@
 
 use crate::github::client::Client;
 use crate::github::error::GitHubError;
+use crate::github::owner::Owner;
 use crate::github::page::{self, Pager};
-use crate::model::{LiveState, Login, Seat, SeatSource, TeamInfo, TeamSlug};
+use crate::model::{LiveState, Login, Seat, SeatSource, TargetKind, TeamSlug};
 use futures::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,14 @@ pub struct RawSeat {
     /// Null, or missing, for a direct seat.
     #[serde(default)]
     assigning_team: Option<RawTeam>,
+    /// Enterprise lists only: the org whose assignment this grant is, or null.
+    #[serde(default)]
+    organization: Option<RawOrg>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawOrg {
+    login: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,16 +60,42 @@ struct RawTeam {
     name: Option<String>,
 }
 
+/// Where an enterprise seat object's grant comes from. GitHub returns "for each
+/// organization or enterprise team which grants Copilot access to a user, a seat detail
+/// object" (REST docs, "List all Copilot seat assignments for an enterprise"; the
+/// `copilot-seat-details` schema of the OpenAPI description has `organization` and
+/// `assigning_team`). So: an `organization` is that org's own assignment; no organization
+/// and an `assigning_team` is an enterprise team's; neither is the user's own
+/// enterprise-level licence (how that appears is not documented: API.md). Correct the
+/// classification here, and only here.
+pub fn classify_grant(
+    organization: Option<&str>,
+    team: Option<(&str, Option<&str>)>,
+) -> SeatSource {
+    match (organization, team) {
+        (Some(org), _) => SeatSource::Org { org: org.into() },
+        (None, Some((slug, name))) => SeatSource::Team {
+            name: name.unwrap_or(slug).into(),
+            slug: TeamSlug::new(slug),
+        },
+        (None, None) => SeatSource::Direct,
+    }
+}
+
 impl RawSeat {
-    /// The seat, or `None` when GitHub sent no assignee.
-    pub fn into_seat(self) -> Option<Seat> {
+    /// The seat, or `None` when GitHub sent no assignee. `kind` says whose list it is: an
+    /// enterprise's objects are grants, classified by `classify_grant`.
+    pub fn into_seat_of(self, kind: TargetKind) -> Option<Seat> {
         let assignee = self.assignee?;
-        let source = match self.assigning_team {
-            None => SeatSource::Direct,
-            Some(team) => SeatSource::Team {
-                name: team.name.unwrap_or_else(|| team.slug.clone()).into(),
-                slug: TeamSlug::new(team.slug),
-            },
+        let team = self
+            .assigning_team
+            .as_ref()
+            .map(|t| (t.slug.as_str(), t.name.as_deref()));
+        let source = match kind {
+            TargetKind::Org => classify_grant(None, team),
+            TargetKind::Enterprise => {
+                classify_grant(self.organization.as_ref().map(|o| o.login.as_str()), team)
+            }
         };
         Some(Seat {
             login: Login::new(assignee.login),
@@ -73,32 +108,40 @@ impl RawSeat {
     }
 }
 
-/// Builds the live state from decoded pages.
+/// Builds an org's live state from decoded pages.
 pub fn live_state_from_pages(pages: impl IntoIterator<Item = SeatPage>) -> LiveState {
     let mut live = LiveState::default();
     for page in pages {
-        add_page(&mut live, page);
+        add_page(&mut live, page, TargetKind::Org);
     }
     live
 }
 
 /// Adds a page's seats as it arrives, in any order: raw pages are not kept.
-fn add_page(live: &mut LiveState, page: SeatPage) {
+fn add_page(live: &mut LiveState, page: SeatPage, kind: TargetKind) {
     for mut raw in page.seats {
         if live.plan_type.is_none() {
             live.plan_type = raw.plan_type.take();
         }
-        match raw.into_seat() {
+        match raw.into_seat_of(kind) {
             Some(seat) => live.add(seat),
             None => live.seats_without_assignee += 1,
         }
     }
 }
 
+/// Reads an org's offline snapshot (see `live_state_from_snapshot_of`).
+pub fn live_state_from_snapshot(json: &str) -> Result<LiveState, serde_json::Error> {
+    live_state_from_snapshot_of(json, TargetKind::Org)
+}
+
 /// Reads an offline snapshot: one seat-list answer, an array of them (pages), or several
 /// answers one after another, as `gh api --paginate /orgs/ORG/copilot/billing/seats`
 /// prints them.
-pub fn live_state_from_snapshot(json: &str) -> Result<LiveState, serde_json::Error> {
+pub fn live_state_from_snapshot_of(
+    json: &str,
+    kind: TargetKind,
+) -> Result<LiveState, serde_json::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Snapshot {
@@ -114,9 +157,13 @@ pub fn live_state_from_snapshot(json: &str) -> Result<LiveState, serde_json::Err
     }
     if pages.is_empty() {
         // The same error an empty text gives `serde_json::from_str`.
-        return serde_json::from_str::<SeatPage>(json).map(|page| live_state_from_pages([page]));
+        pages.push(serde_json::from_str::<SeatPage>(json)?);
     }
-    Ok(live_state_from_pages(pages))
+    let mut live = LiveState::default();
+    for page in pages {
+        add_page(&mut live, page, kind);
+    }
+    Ok(live)
 }
 
 /// How many times the seat list is read when it changes while being read.
@@ -131,12 +178,12 @@ const PER_PAGE: u64 = 100;
 /// (pages read, pages in all).
 pub async fn fetch_live_state(
     client: &Client,
-    org: &str,
+    owner: &Owner,
     concurrency: usize,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<LiveState, GitHubError> {
     for attempt in 1..=LIST_TRIES {
-        if let Some(live) = read_seat_list(client, org, concurrency.max(1), progress).await? {
+        if let Some(live) = read_seat_list(client, owner, concurrency.max(1), progress).await? {
             return Ok(live);
         }
         client.log(format_args!(
@@ -144,7 +191,7 @@ pub async fn fetch_live_state(
         ));
     }
     Err(GitHubError::ListKeptChanging {
-        owner: org.to_string(),
+        owner: owner.name.clone(),
         tries: LIST_TRIES,
     })
 }
@@ -152,16 +199,17 @@ pub async fn fetch_live_state(
 /// One reading of the list, or `None` when it changed meanwhile.
 async fn read_seat_list(
     client: &Client,
-    org: &str,
+    owner: &Owner,
     concurrency: usize,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Option<LiveState>, GitHubError> {
-    let base = format!("/orgs/{org}/copilot/billing/seats?per_page={PER_PAGE}");
+    let kind = owner.kind;
+    let base = format!("{}?per_page={PER_PAGE}", owner.seats());
     let first_url = format!("{base}&page=1");
     let (first, answer): (SeatPage, _) = client.get_json(&first_url).await?;
     let total = first.total_seats;
     let mut live = LiveState::default();
-    add_page(&mut live, first);
+    add_page(&mut live, first, kind);
     if page::next_link(&answer).is_none() {
         return Ok(Some(live));
     }
@@ -169,7 +217,7 @@ async fn read_seat_list(
         // No count to plan the pages with: follow the links one by one.
         let mut pager = Pager::after(client, &first_url, &answer)?;
         while let Some((page, _)) = pager.next::<SeatPage>().await? {
-            add_page(&mut live, page);
+            add_page(&mut live, page, kind);
         }
         return Ok(Some(live));
     };
@@ -189,7 +237,7 @@ async fn read_seat_list(
         let (page, seats, has_next) = result?;
         // Another count, or more pages than it implies: the list moved under us.
         changed |= seats.total_seats != Some(total) || (page == pages && has_next);
-        add_page(&mut live, seats);
+        add_page(&mut live, seats, kind);
         done += 1;
         progress(done, pages);
     }
@@ -267,32 +315,26 @@ pub async fn fetch_user_seat(
     }
     let seat: RawSeat = answer.json()?;
     Ok(seat
-        .into_seat()
+        .into_seat_of(TargetKind::Org)
         .map_or(UserSeat::NoSeat, |seat| UserSeat::Seat(Box::new(seat))))
 }
 
-/// A team's display name and members, or `None` when the team does not exist.
-pub async fn fetch_team(
+/// Every grant of one user's enterprise licence (`GET /enterprises/{e}/members/{u}/copilot`
+/// answers a seat list), or `None` when the user holds none (404).
+pub async fn fetch_user_grants(
     client: &Client,
-    org: &str,
-    slug: &TeamSlug,
-) -> Result<Option<TeamInfo>, GitHubError> {
-    #[derive(Deserialize)]
-    struct Team {
-        name: String,
-    }
-    let answer = client.get(&format!("/orgs/{org}/teams/{slug}")).await?;
+    owner: &Owner,
+    login: &Login,
+) -> Result<Option<Vec<Seat>>, GitHubError> {
+    let answer = client.get(&owner.user_seat(login)).await?;
     if !answer.status.is_success() {
         return Ok(None);
     }
-    let team: Team = answer.json()?;
-    let members: Vec<RawUser> = page::all(
-        client,
-        format!("/orgs/{org}/teams/{slug}/members?per_page=100"),
-    )
-    .await?;
-    Ok(Some(TeamInfo {
-        name: team.name,
-        members: members.into_iter().map(|u| Login::new(u.login)).collect(),
-    }))
+    let page: SeatPage = answer.json()?;
+    Ok(Some(
+        page.seats
+            .into_iter()
+            .filter_map(|raw| raw.into_seat_of(owner.kind))
+            .collect(),
+    ))
 }

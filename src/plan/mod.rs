@@ -13,8 +13,8 @@ pub use wire::{
 };
 
 use crate::model::{
-    DesiredState, Entry, LiveState, Login, RemovalLimit, SeatSource, TeamInfo, TeamSlug, Unmanaged,
-    days_since,
+    DesiredState, Entry, LiveState, Login, RemovalLimit, SeatSource, TargetKind, TeamInfo,
+    TeamSlug, Unmanaged, days_since,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -257,6 +257,23 @@ impl<'a> Planner<'a> {
                 self.live.seats_without_assignee
             ));
         }
+        let mut through_orgs: BTreeMap<&str, usize> = BTreeMap::new();
+        for seat in self.live.active_seats() {
+            if let SeatSource::Org { org } = &seat.source {
+                *through_orgs.entry(org).or_default() += 1;
+            }
+        }
+        if !through_orgs.is_empty() {
+            let total: usize = through_orgs.values().sum();
+            let by_org: Vec<String> = through_orgs
+                .iter()
+                .map(|(org, n)| format!("{n} through org `{org}`"))
+                .collect();
+            self.warnings.push(format!(
+                "{total} user(s) hold a licence only through an org ({}): counted, and never added or removed by this file",
+                by_org.join(", ")
+            ));
+        }
         if self.lookups.membership.is_none() {
             self.warnings.push(
                 "offline plan: org membership and teams were not checked, and team members are unknown"
@@ -338,9 +355,13 @@ impl<'a> Planner<'a> {
             let (name, reassert, gaining) = match self.lookups.team(slug) {
                 TeamLookup::Unchecked => (slug.to_string(), false, Vec::new()),
                 TeamLookup::Missing => {
+                    let teams_page = match self.desired.kind {
+                        TargetKind::Org => format!("github.com/orgs/{org}/teams"),
+                        TargetKind::Enterprise => format!("github.com/enterprises/{org}/teams"),
+                    };
                     self.errors.push(PlanError {
                         message: format!(
-                            "team `{slug}` does not exist in `{org}`: check the slug at github.com/orgs/{org}/teams or remove it from the file (line {})",
+                            "team `{slug}` does not exist in `{org}`: check the slug at {teams_page} or remove it from the file (line {})",
                             entry.line
                         ),
                         line: Some(entry.line),
@@ -395,7 +416,11 @@ impl<'a> Planner<'a> {
                 .active_seats()
                 .filter(|s| s.team() == Some(removal.slug))
                 .map(|s| &s.login)
-                .filter(|l| !self.added_users.contains(l) && self.covering_team(l).is_none())
+                .filter(|l| {
+                    !self.added_users.contains(l)
+                        && self.covering_team(l).is_none()
+                        && !self.live.through_orgs.contains_key(*l)
+                })
                 .collect();
             self.losing.extend(members.iter().copied());
             self.changes.push(Change::RemoveTeam {
@@ -421,6 +446,10 @@ impl<'a> Planner<'a> {
                 continue;
             }
             let expired = declared.and_then(|e| e.expires);
+            if let SeatSource::Org { .. } = seat.source {
+                // The org's own assignment: not this file's to remove (`notes` counts them).
+                continue;
+            }
             let through_team = match seat.team() {
                 Some(team) if !self.removed_teams.contains(team) => Some(team),
                 Some(_) => continue, // listed with its team's removal
@@ -441,7 +470,9 @@ impl<'a> Planner<'a> {
                 ));
                 continue;
             }
-            self.losing.insert(login);
+            if !self.live.through_orgs.contains_key(login) {
+                self.losing.insert(login);
+            }
             self.changes.push(Change::RemoveUser {
                 login: login.to_string(),
                 reason: removal_reason(expired),
@@ -479,7 +510,11 @@ impl<'a> Planner<'a> {
     fn finish(mut self, meta: PlanMeta) -> Result<Plan, PlanErrors> {
         self.warnings
             .extend(expiry_warnings(self.desired, self.today));
-        let requests = requests_for(&Endpoints::org(&self.desired.org), &self.changes);
+        let endpoints = match self.desired.kind {
+            TargetKind::Org => Endpoints::org(&self.desired.org),
+            TargetKind::Enterprise => Endpoints::enterprise(&self.desired.org),
+        };
+        let requests = requests_for(&endpoints, &self.changes);
         let summary = self.summary();
         if let Some(max) = self.desired.limits.max_seats
             && summary.seats_after > max
@@ -681,9 +716,7 @@ fn requests_for(endpoints: &Endpoints, changes: &[Change]) -> Vec<Request> {
                         selected_usernames: names,
                     }
                 } else {
-                    RequestBody::Teams {
-                        selected_teams: names,
-                    }
+                    endpoints.teams_body(names)
                 },
             });
         }
@@ -776,6 +809,7 @@ mod tests {
             format_version: FORMAT_VERSION,
             tool_version: "test".into(),
             org: "acme".into(),
+            enterprise: None,
             generated_at: "2026-11-25T00:00:00Z".into(),
             file_digest: "sha256:f".into(),
             live_state_digest: "sha256:l".into(),

@@ -14,8 +14,10 @@ pub const BATCH_SIZE: usize = 100;
 pub struct Endpoints {
     /// `selected_usernames` go here.
     pub users: String,
-    /// `selected_teams` (team names) go here.
+    /// Team names go here: `selected_teams` for an org, `selected_enterprise_teams` for an
+    /// enterprise.
     pub teams: String,
+    enterprise: bool,
 }
 
 impl Endpoints {
@@ -23,6 +25,28 @@ impl Endpoints {
         Endpoints {
             users: format!("/orgs/{org}/copilot/billing/selected_users"),
             teams: format!("/orgs/{org}/copilot/billing/selected_teams"),
+            enterprise: false,
+        }
+    }
+
+    pub fn enterprise(enterprise: &str) -> Endpoints {
+        Endpoints {
+            users: format!("/enterprises/{enterprise}/copilot/billing/selected_users"),
+            teams: format!("/enterprises/{enterprise}/copilot/billing/selected_enterprise_teams"),
+            enterprise: true,
+        }
+    }
+
+    /// The body that names `names` for the teams endpoint.
+    pub fn teams_body(&self, names: Vec<String>) -> RequestBody {
+        if self.enterprise {
+            RequestBody::EnterpriseTeams {
+                selected_enterprise_teams: names,
+            }
+        } else {
+            RequestBody::Teams {
+                selected_teams: names,
+            }
         }
     }
 }
@@ -32,7 +56,12 @@ impl Endpoints {
 pub struct PlanMeta {
     pub format_version: u32,
     pub tool_version: String,
+    /// The org planned; empty for an enterprise's plan.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub org: String,
+    /// The enterprise planned (SPEC 9), instead of an org.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise: Option<String>,
     pub generated_at: String,
     pub file_digest: String,
     pub live_state_digest: String,
@@ -40,6 +69,21 @@ pub struct PlanMeta {
     /// plan is applied with another file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+}
+
+impl PlanMeta {
+    /// The target's name: the org, or the enterprise.
+    pub fn target(&self) -> &str {
+        self.enterprise.as_deref().unwrap_or(&self.org)
+    }
+
+    /// The two seat endpoints of the target.
+    pub fn endpoints(&self) -> Endpoints {
+        match &self.enterprise {
+            Some(enterprise) => Endpoints::enterprise(enterprise),
+            None => Endpoints::org(&self.org),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -97,8 +141,16 @@ impl fmt::Display for Method {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum RequestBody {
-    Users { selected_usernames: Vec<String> },
-    Teams { selected_teams: Vec<String> },
+    Users {
+        selected_usernames: Vec<String>,
+    },
+    Teams {
+        selected_teams: Vec<String>,
+    },
+    /// An enterprise's teams, by name.
+    EnterpriseTeams {
+        selected_enterprise_teams: Vec<String>,
+    },
 }
 
 impl RequestBody {
@@ -106,7 +158,14 @@ impl RequestBody {
         match self {
             RequestBody::Users { selected_usernames } => selected_usernames,
             RequestBody::Teams { selected_teams } => selected_teams,
+            RequestBody::EnterpriseTeams {
+                selected_enterprise_teams,
+            } => selected_enterprise_teams,
         }
+    }
+
+    pub fn is_users(&self) -> bool {
+        matches!(self, RequestBody::Users { .. })
     }
 }
 
@@ -173,12 +232,16 @@ impl Plan {
     /// A plan file is a reviewed artifact, but it is also input: never send what it says
     /// blindly.
     pub fn check_requests(&self) -> Result<(), String> {
-        let org = &self.meta.org;
-        let endpoints = Endpoints::org(org);
+        let org = self.meta.target();
+        let endpoints = self.meta.endpoints();
         for request in &self.requests {
             let matches = match &request.body {
                 RequestBody::Users { .. } => request.path == endpoints.users,
-                RequestBody::Teams { .. } => request.path == endpoints.teams,
+                body => {
+                    request.path == endpoints.teams
+                        && std::mem::discriminant(body)
+                            == std::mem::discriminant(&endpoints.teams_body(Vec::new()))
+                }
             };
             if !matches {
                 return Err(format!(

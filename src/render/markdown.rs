@@ -93,7 +93,7 @@ fn render_set(set: &PlanSet, limit: Option<usize>, place: Place) -> String {
         let _ = writeln!(
             out,
             "| `{}` | +{} | −{} | {} → {} | {} USD | {} |",
-            plan.meta.org,
+            plan.meta.target(),
             s.added,
             s.removed,
             s.seats_before,
@@ -148,7 +148,7 @@ const CUT: &str =
 fn render(plan: &Plan, limit: Option<usize>, place: Place) -> String {
     let mut out = String::new();
     let s = &plan.summary;
-    let org = &plan.meta.org;
+    let org = plan.meta.target();
     let _ = writeln!(out, "{MARKER}");
     let _ = writeln!(out, "## Copilot seats plan for `{org}`\n");
     if let Some(blocked) = &plan.blocked {

@@ -79,6 +79,7 @@ mod snapshots {
             format_version: FORMAT_VERSION,
             tool_version: "0.1.0".into(),
             org: "acme".into(),
+            enterprise: None,
             generated_at: "2026-11-25T12:00:00Z".into(),
             file_digest: "sha256:f".into(),
             live_state_digest: "sha256:l".into(),

@@ -18,9 +18,10 @@ pub fn table(rows: &[SeatRow]) -> String {
         .map(|row| {
             [
                 row.login.clone(),
-                match &row.team {
-                    Some(team) => format!("team:{team}"),
-                    None => row.source.to_string(),
+                match (&row.team, row.grants.is_empty()) {
+                    (_, false) => row.grants.join(" "),
+                    (Some(team), true) => format!("team:{team}"),
+                    (None, true) => row.source.to_string(),
                 },
                 row.pending_cancellation_date
                     .clone()
@@ -55,10 +56,14 @@ pub fn table(rows: &[SeatRow]) -> String {
         out.push_str(&line(row));
     }
     let count = |f: fn(&SeatRow) -> bool| rows.iter().filter(|r| f(r)).count();
+    let through_orgs = match count(|r| r.source == "org") {
+        0 => String::new(),
+        n => format!(", {n} only through orgs"),
+    };
     out.push_str(&format!(
-        "\n{} seat(s): {} direct, {} through teams, {} pending cancellation\n",
+        "\n{} seat(s): {} direct, {} through teams{through_orgs}, {} pending cancellation\n",
         rows.len(),
-        count(|r| r.team.is_none()),
+        count(|r| r.source == "direct"),
         count(|r| r.team.is_some()),
         count(|r| r.pending_cancellation_date.is_some()),
     ));
@@ -113,6 +118,7 @@ mod tests {
             login: login.into(),
             source: if team.is_some() { "team" } else { "direct" },
             team: team.map(str::to_string),
+            grants: Vec::new(),
             pending_cancellation_date: None,
             last_activity_at: editor.map(|_| "2026-11-20T10:00:00Z".to_string()),
             days_inactive: Some(5),

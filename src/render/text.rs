@@ -50,7 +50,7 @@ pub fn plan_set(set: &PlanSet, color: bool) -> String {
     for plan in &set.plans {
         let s = &plan.summary;
         rows.push([
-            plan.meta.org.clone(),
+            plan.meta.target().to_string(),
             format!("+{}", s.added),
             format!("-{}", s.removed),
             format!("{} -> {}", s.seats_before, s.seats_after),
@@ -82,7 +82,7 @@ pub fn plan_set(set: &PlanSet, color: bool) -> String {
     }
     for plan in &set.plans {
         let path = plan.meta.file.as_deref().unwrap_or("");
-        let _ = writeln!(out, "\n=== {} ({path}) ===", plan.meta.org);
+        let _ = writeln!(out, "\n=== {} ({path}) ===", plan.meta.target());
         out.push_str(&self::plan(plan, color));
     }
     for failed in &set.failed {
@@ -112,7 +112,7 @@ pub(crate) fn status(plan: &Plan) -> &'static str {
 fn plain_plan(plan: &Plan) -> String {
     let mut out = String::new();
     let s = &plan.summary;
-    let org = &plan.meta.org;
+    let org = plan.meta.target();
     if plan.requests.is_empty() && s.left_alone > 0 {
         let _ = writeln!(
             out,
