@@ -57,13 +57,19 @@ pub enum Outcome {
     Done,
     /// Found in effect when the seats were re-read after an unclear failure.
     AlreadyDone,
+    /// GitHub answered 202 (an enterprise team's removal): accepted, finished later; the
+    /// next plan shows the truth.
+    Accepted,
     Failed(String),
     NotSent(String),
 }
 
 impl Outcome {
     pub fn is_success(&self) -> bool {
-        matches!(self, Outcome::Done | Outcome::AlreadyDone)
+        matches!(
+            self,
+            Outcome::Done | Outcome::AlreadyDone | Outcome::Accepted
+        )
     }
 }
 
@@ -299,9 +305,14 @@ where
             },
         });
         let error = match result {
-            Ok(_) => {
+            Ok(answer) => {
+                let outcome = if answer.status.as_u16() == 202 {
+                    Outcome::Accepted
+                } else {
+                    Outcome::Done
+                };
                 for name in request.body.names() {
-                    run.settle(kind, name, Outcome::Done);
+                    run.settle(kind, name, outcome.clone());
                 }
                 continue;
             }

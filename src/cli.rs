@@ -201,8 +201,11 @@ pub struct ApplyArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The organization whose seats to export; repeatable, with --out-dir
-    #[arg(long, required = true, action = clap::ArgAction::Append)]
+    #[arg(long, required_unless_present = "enterprise", action = clap::ArgAction::Append)]
     pub org: Vec<String>,
+    /// Export an enterprise's licences as an enterprise file instead
+    #[arg(long, value_name = "SLUG", conflicts_with = "org")]
+    pub enterprise: Option<String>,
     /// Write DIR/ORG.yaml for each --org instead of printing
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
@@ -226,8 +229,11 @@ pub enum SeatsFormat {
 #[derive(Debug, Args)]
 pub struct SeatsArgs {
     /// The organization (default: the file's `org`)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "enterprise")]
     pub org: Option<String>,
+    /// An enterprise's licences instead: one row per user, with every grant
+    #[arg(long, value_name = "SLUG")]
+    pub enterprise: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = SeatsFormat::Table)]
     pub format: SeatsFormat,

@@ -1064,7 +1064,11 @@ mod tests {
         .expect("a valid enterprise file");
         assert_eq!(desired.kind, TargetKind::Enterprise);
         assert_eq!(desired.org, "acme-corp");
-        assert!(desired.teams.contains_key(&TeamSlug::new("ent:engineering")));
+        assert!(
+            desired
+                .teams
+                .contains_key(&TeamSlug::new("ent:engineering"))
+        );
         assert!(desired.ignore_teams.contains(&TeamSlug::new("ent:admins")));
         let both = one_error("org: acme\nenterprise: acme-corp\n");
         assert!(
@@ -1078,7 +1082,10 @@ mod tests {
             "{teams}"
         );
         let org_file = one_error("org: acme\nenterprise_teams: [ent:x]\n");
-        assert!(org_file.contains("`enterprise_teams` is for enterprise files"), "{org_file}");
+        assert!(
+            org_file.contains("`enterprise_teams` is for enterprise files"),
+            "{org_file}"
+        );
         let prefix = one_error("enterprise: acme-corp\nenterprise_teams: [engineering]\n");
         assert!(
             prefix.contains("enterprise team slugs start with `ent:`: write `ent:engineering`"),

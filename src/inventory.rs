@@ -82,7 +82,13 @@ pub fn rows(live: &LiveState, filter: &SeatFilter, today: Date) -> Vec<SeatRow> 
     live.seats
         .values()
         .filter(|seat| filter.matches(seat, today))
-        .map(|seat| SeatRow::new(seat, today))
+        .map(|seat| {
+            let mut row = SeatRow::new(seat, today);
+            if let Some(grants) = live.grants.get(&seat.login) {
+                row.grants = grants.iter().map(ToString::to_string).collect();
+            }
+            row
+        })
         .collect()
 }
 

@@ -157,6 +157,9 @@ pub struct LiveState {
     /// In an enterprise: users who also hold a seat through an org (login -> org), so keep
     /// access when their enterprise-level licence goes.
     pub through_orgs: BTreeMap<Login, Box<str>>,
+    /// In an enterprise: every grant of each user's licence, as `seats` lists them
+    /// (`direct`, `team:ent:x`, `org:acme`).
+    pub grants: BTreeMap<Login, Vec<Box<str>>>,
 }
 
 impl LiveState {
@@ -177,6 +180,24 @@ impl LiveState {
 
     /// Adds a seat. A login listed twice (pages shifting under concurrent changes) keeps
     /// its active entry over a pending one, so the result does not depend on arrival order.
+    /// Adds one grant of an enterprise's list: recorded, then merged as `add` does.
+    pub fn add_grant(&mut self, seat: Seat) {
+        let label: Box<str> = match &seat.source {
+            SeatSource::Direct => "direct".into(),
+            SeatSource::Team { slug, .. } => format!("team:{slug}").into(),
+            SeatSource::Org { org } => format!("org:{org}").into(),
+        };
+        let label = match &seat.pending_cancellation_date {
+            Some(date) => format!("{label} (pending cancellation {date})").into(),
+            None => label,
+        };
+        self.grants
+            .entry(seat.login.clone())
+            .or_default()
+            .push(label);
+        self.add(seat);
+    }
+
     pub fn add(&mut self, seat: Seat) {
         if let (SeatSource::Org { org }, true) = (&seat.source, seat.is_active()) {
             self.through_orgs.insert(seat.login.clone(), org.clone());

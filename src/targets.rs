@@ -53,11 +53,9 @@ pub fn load(files: &[PathBuf]) -> Loaded {
         match config::load(path) {
             Ok(file) => {
                 let name = file.desired.org.clone();
-                if let Some(first) = loaded
-                    .targets
-                    .iter()
-                    .find(|t| t.desired.org.eq_ignore_ascii_case(&name))
-                {
+                if let Some(first) = loaded.targets.iter().find(|t| {
+                    t.desired.kind == file.desired.kind && t.desired.org.eq_ignore_ascii_case(&name)
+                }) {
                     let error = FileError {
                         file: file.path.clone(),
                         position: None,

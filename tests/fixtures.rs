@@ -1,8 +1,10 @@
 //! GitHub's official example payloads (tests/data/api, copied from shared/api) decode.
 
 use crate::support::{files_in, repo_path};
-use copilot_seats::github::seats::{Billing, live_state_from_snapshot};
-use copilot_seats::model::{Login, SeatSource};
+use copilot_seats::github::seats::{
+    Billing, classify_grant, live_state_from_snapshot, live_state_from_snapshot_of,
+};
+use copilot_seats::model::{Login, SeatSource, TargetKind};
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(repo_path("tests/data/api").join(name)).expect("fixture")
@@ -29,6 +31,32 @@ fn seat_list_example_decodes_with_team_and_pending_seats() {
         kitten.source,
         SeatSource::Direct,
         "a missing assigning_team is a direct seat"
+    );
+}
+
+#[test]
+fn enterprise_seat_list_example_decodes_as_grants() {
+    let live = live_state_from_snapshot_of(
+        &fixture("copilot.list-copilot-seats-for-enterprise.response-200.default.json"),
+        TargetKind::Enterprise,
+    )
+    .expect("decodes");
+    // No `organization` key: a team grant is an enterprise team's (classify_grant).
+    let octocat = &live.seats[&Login::new("octocat")];
+    assert!(
+        matches!(&octocat.source, SeatSource::Team { slug, .. } if slug.as_str() == "justice-league")
+    );
+    assert_eq!(live.grants[&Login::new("octocat")].len(), 1);
+    assert_eq!(
+        live.seats[&Login::new("octokitten")].source,
+        SeatSource::Direct
+    );
+    assert_eq!(
+        classify_grant(Some("acme-web"), Some(("ent:x", None))),
+        SeatSource::Org {
+            org: "acme-web".into()
+        },
+        "an org's grant, whatever its team"
     );
 }
 

@@ -97,6 +97,14 @@ fn schema_and_validate_agree_on_edge_cases() {
         "org: [acme]",
         "users: [a]",
         "org: acme\nusers: alice",
+        "enterprise: acme-corp\nusers: [alice]\nenterprise_teams: [ent:eng]",
+        "enterprise: acme-corp\nenterprise_teams:\n  - slug: ent:eng\n    expires: 2027-01-31",
+        "enterprise: acme-corp\nenterprise_teams: [eng]",
+        "enterprise: acme-corp\nteams: [eng]",
+        "enterprise: acme-corp\nignore: {users: [a], enterprise_teams: [ent:x]}",
+        "enterprise: acme-corp\nignore: {teams: [x]}",
+        "org: acme\nenterprise: acme-corp",
+        "org: acme\nenterprise_teams: [ent:x]",
     ];
     for yaml in cases {
         assert_eq!(

@@ -293,7 +293,12 @@ fn the_readme_many_orgs_example_plans_offline() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let out = stdout(&output);
     assert!(
-        out.starts_with("Plans for 3 target(s): 3 planned, 0 failed, 0 blocked"),
+        out.starts_with("Plans for 4 target(s): 4 planned, 0 failed, 0 blocked"),
+        "{out}"
+    );
+    // The enterprise file beside the org files.
+    assert!(
+        out.contains("- user fox (not declared; keeps a seat through org `acme-web`)"),
         "{out}"
     );
     assert!(

@@ -13,6 +13,26 @@ use anyhow::{Context as _, bail};
 use std::path::Path;
 
 pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
+    if let Some(enterprise) = &args.enterprise {
+        if let Err(why) = is_valid_login(enterprise) {
+            bail!("`{enterprise}` is not an enterprise slug: {why}");
+        }
+        let owner = Owner::enterprise(enterprise);
+        let (live, _) = ctx.pipeline.seats(args.state.as_deref(), &owner).await?;
+        ctx.warn_unassigned(&live, "exported");
+        let text = render::yaml::export_enterprise(enterprise, &live, &ctx.today()?.to_string());
+        match &args.out_dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create `{}`", dir.display()))?;
+                let path = dir.join(format!("{enterprise}.yaml"));
+                std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write `{}`", path.display()))?;
+            }
+            None => print!("{text}"),
+        }
+        return Ok(EXIT_OK);
+    }
     for org in &args.org {
         if let Err(why) = is_valid_login(org) {
             bail!("`{org}` is not an organization name: {why}");

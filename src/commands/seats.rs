@@ -2,29 +2,37 @@
 
 use crate::cli::{SeatsArgs, SeatsFormat};
 use crate::commands::{Context, EXIT_OK};
-use crate::config::{is_valid_login, is_valid_slug};
+use crate::config::{is_valid_enterprise_team, is_valid_login, is_valid_slug};
 use crate::github::Client;
 use crate::github::members;
 use crate::github::owner::Owner;
-use crate::github::seats::{UserSeat, fetch_user_seat};
+use crate::github::seats::{UserSeat, fetch_user_grants, fetch_user_seat};
 use crate::inventory::{self, SeatFilter, SeatRow};
-use crate::model::{LiveState, Login, TeamSlug};
+use crate::model::{LiveState, Login, TargetKind, TeamSlug};
 use crate::render;
 use anyhow::{Context as _, bail};
 
 pub async fn run(ctx: &Context<'_>, args: &SeatsArgs) -> anyhow::Result<i32> {
-    let org = ctx.org(args.org.as_deref())?;
+    let owner = match &args.enterprise {
+        Some(slug) => {
+            if let Err(why) = is_valid_login(slug) {
+                bail!("`{slug}` is not an enterprise slug: {why}");
+            }
+            Owner::enterprise(slug)
+        }
+        None => Owner::org(&ctx.org(args.org.as_deref())?),
+    };
     let today = ctx.today()?;
-    let rows = match &args.user {
-        Some(login) => vec![user_seat(ctx, &org, login, today).await?],
-        None => {
-            let (live, client) = ctx
-                .pipeline
-                .seats(args.state.as_deref(), &Owner::org(&org))
-                .await?;
+    let rows = match (&args.user, owner.kind) {
+        (Some(login), TargetKind::Org) => vec![user_seat(ctx, &owner.name, login, today).await?],
+        (Some(login), TargetKind::Enterprise) => {
+            vec![enterprise_user(ctx, &owner, login, today).await?]
+        }
+        (None, _) => {
+            let (live, client) = ctx.pipeline.seats(args.state.as_deref(), &owner).await?;
             ctx.warn_unassigned(&live, "listed");
             let team = match &args.team {
-                Some(team) => Some(known_team(&live, client.as_ref(), &org, team).await?),
+                Some(team) => Some(known_team(&live, client.as_ref(), &owner, team).await?),
                 None => None,
             };
             let filter = SeatFilter {
@@ -52,9 +60,10 @@ pub async fn run(ctx: &Context<'_>, args: &SeatsArgs) -> anyhow::Result<i32> {
 async fn known_team(
     live: &LiveState,
     client: Option<&Client>,
-    org: &str,
+    owner: &Owner,
     given: &str,
 ) -> anyhow::Result<TeamSlug> {
+    let org = owner.name.as_str();
     let visible = live.visible_teams();
     let slug = TeamSlug::new(given);
     if visible.contains_key(&slug) {
@@ -76,7 +85,11 @@ async fn known_team(
             format!("seats come through: {}", slugs.join(", "))
         }
     };
-    if let Err(why) = is_valid_slug(given) {
+    let valid = match owner.kind {
+        TargetKind::Org => is_valid_slug(given),
+        TargetKind::Enterprise => is_valid_enterprise_team(given),
+    };
+    if let Err(why) = valid {
         bail!(
             "`{given}` is not a team slug ({why}): --team takes the slug from the team's URL, github.com/orgs/{org}/teams/SLUG; {}",
             seen()
@@ -88,7 +101,7 @@ async fn known_team(
             seen()
         );
     };
-    let found = members::teams(client, &Owner::org(org), vec![slug.clone()], 1)
+    let found = members::teams(client, owner, vec![slug.clone()], 1)
         .await
         .with_context(|| format!("cannot look up team `{given}` in `{org}`"))?;
     if found.get(&slug).is_none_or(Option::is_none) {
@@ -98,6 +111,43 @@ async fn known_team(
         );
     }
     Ok(slug)
+}
+
+/// One user's enterprise licence, with every grant, from
+/// `GET /enterprises/{e}/members/{login}/copilot`; no licence is an error.
+async fn enterprise_user(
+    ctx: &Context<'_>,
+    owner: &Owner,
+    login: &str,
+    today: time::Date,
+) -> anyhow::Result<SeatRow> {
+    if let Err(why) = is_valid_login(login) {
+        bail!("`{login}` is not a GitHub login: {why}");
+    }
+    let client = ctx.pipeline.client(owner).await?;
+    let grants = fetch_user_grants(&client, owner, &Login::new(login))
+        .await
+        .with_context(|| {
+            format!(
+                "cannot read the Copilot licence of `{login}` in `{}`",
+                owner.name
+            )
+        })?
+        .unwrap_or_default();
+    let mut live = LiveState::default();
+    for grant in grants {
+        live.add_grant(grant);
+    }
+    let filter = SeatFilter::default();
+    inventory::rows(&live, &filter, today)
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "`{login}` holds no Copilot licence in enterprise `{}`: GitHub answered 404",
+                owner.name
+            )
+        })
 }
 
 /// One user's seat from `GET /orgs/{org}/members/{login}/copilot`; no seat is an error.

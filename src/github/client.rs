@@ -290,7 +290,12 @@ impl Client {
             .unwrap_or_else(|| body_excerpt(&answer.body));
         // Servers may echo what they were sent: no error we hand out carries a secret.
         let message = redact(&message).into_owned();
-        let mut hint = hint_for(answer.status.as_u16(), &message, self.token.source());
+        let enterprise = answer.path.starts_with("/enterprises/");
+        let mut hint = if enterprise {
+            enterprise_hint(answer.status.as_u16(), &message, self.token.source())
+        } else {
+            hint_for(answer.status.as_u16(), &message, self.token.source())
+        };
         // GitHub names what the endpoint accepts and what the token has.
         let header = |name: &str| answer.headers.get(name).and_then(|v| v.to_str().ok());
         if let Some(accepted) = header("x-accepted-github-permissions").filter(|v| !v.is_empty()) {
@@ -346,6 +351,19 @@ fn network_detail(error: reqwest::Error, base: &str) -> String {
         format!("network error: {}", error.without_url())
     } else {
         format!("network error: the connection failed ({chain})")
+    }
+}
+
+/// What a status means for the enterprise endpoints (API.md "Enterprise").
+fn enterprise_hint(status: u16, message: &str, source: TokenSource) -> String {
+    match status {
+        401 | 403 => format!(
+            "the token in {source} cannot manage the enterprise's Copilot licences: it needs manage_billing:copilot or admin:enterprise (classic PAT; reads also read:enterprise), and its owner must be an enterprise owner (billing managers may only read)"
+        ),
+        404 if message.contains("do not exist") => String::new(),
+        404 => "check the enterprise slug (github.com/enterprises/SLUG), and that the token's owner is one of its owners".to_string(),
+        422 => "check the enterprise's Copilot settings (Enterprise settings > Policies > Copilot and > Licensing): Copilot enabled with billing set up, a policy chosen for suggestions matching public code, and access that lets licences be assigned to users and enterprise teams".to_string(),
+        _ => String::new(),
     }
 }
 

@@ -124,6 +124,7 @@ fn add_page(live: &mut LiveState, page: SeatPage, kind: TargetKind) {
             live.plan_type = raw.plan_type.take();
         }
         match raw.into_seat_of(kind) {
+            Some(seat) if kind == TargetKind::Enterprise => live.add_grant(seat),
             Some(seat) => live.add(seat),
             None => live.seats_without_assignee += 1,
         }

@@ -470,12 +470,16 @@ impl<'a> Planner<'a> {
                 ));
                 continue;
             }
-            if !self.live.through_orgs.contains_key(login) {
-                self.losing.insert(login);
+            let mut reason = removal_reason(expired);
+            match self.live.through_orgs.get(login) {
+                Some(org) => reason.push_str(&format!("; keeps a seat through org `{org}`")),
+                None => {
+                    self.losing.insert(login);
+                }
             }
             self.changes.push(Change::RemoveUser {
                 login: login.to_string(),
-                reason: removal_reason(expired),
+                reason,
             });
         }
     }

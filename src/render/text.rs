@@ -247,6 +247,10 @@ pub fn apply_report(report: &ApplyReport) -> String {
                 .entry(format!("{}: already in effect", name.kind))
                 .or_default()
                 .push(&name.name),
+            Outcome::Accepted => done
+                .entry(format!("{}: accepted, pending at GitHub", name.kind))
+                .or_default()
+                .push(&name.name),
             Outcome::Failed(why) => {
                 problems.push(format!("  FAILED   {} {}: {why}", name.kind, name.name))
             }

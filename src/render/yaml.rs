@@ -46,6 +46,41 @@ pub fn export(org: &str, live: &LiveState, generated_on: &str, skipped: &[(Login
     format!("{header}{body}")
 }
 
+#[derive(Serialize)]
+struct ExportedEnterprise {
+    enterprise: String,
+    users: Vec<String>,
+    enterprise_teams: Vec<String>,
+}
+
+/// An enterprise's licences as an enterprise file: users with their own licence and the
+/// enterprise teams seen on grants. Users who hold a seat only through an org are not the
+/// enterprise file's to manage: the header counts them.
+pub fn export_enterprise(enterprise: &str, live: &LiveState, generated_on: &str) -> String {
+    let users: Vec<String> = live
+        .active_seats()
+        .filter(|seat| seat.source == SeatSource::Direct)
+        .map(|seat| seat.login.to_string())
+        .collect();
+    let teams: BTreeSet<_> = live.visible_teams().into_keys().collect();
+    let through_orgs = live
+        .active_seats()
+        .filter(|seat| matches!(seat.source, SeatSource::Org { .. }))
+        .count();
+    let file = ExportedEnterprise {
+        enterprise: enterprise.to_string(),
+        users,
+        enterprise_teams: teams.into_iter().map(|slug| slug.to_string()).collect(),
+    };
+    let body = yaml_serde::to_string(&file).unwrap_or_default();
+    format!(
+        "# Copilot licences of the enterprise {enterprise}, exported by copilot-seats {} on {generated_on}.\n\
+         # Users hold a licence of their own; every member of an enterprise team holds one through it.\n\
+         # {through_orgs} user(s) hold a seat only through an org's own assignment: org files manage those.\n{body}",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
 /// The seats a file or the org holds, as `users:` and `teams:` lists, for the diff in the
 /// text plan.
 pub fn seat_listing<'a>(

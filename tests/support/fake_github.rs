@@ -168,6 +168,13 @@ pub struct State {
     /// The seat list, built once and dropped on every change, so that pages of a large
     /// org are cheap to serve.
     seat_cache: Option<Arc<Vec<Value>>>,
+    /// An enterprise (`/enterprises/{org}/…`, API.md "Enterprise") instead of an org:
+    /// `teams` are its enterprise teams (`ent:` slugs), `members` its members.
+    pub enterprise: bool,
+    /// Enterprise only: lowercased login -> the org whose own assignment gives a seat.
+    pub org_grants: BTreeMap<String, String>,
+    /// Enterprise only: a DELETE of enterprise teams answers 202 (done later, API.md).
+    pub team_delete_accepted: bool,
 }
 
 impl State {
@@ -196,6 +203,75 @@ impl State {
             app: None,
             issued_tokens: Vec::new(),
             seat_cache: None,
+            enterprise: false,
+            org_grants: BTreeMap::new(),
+            team_delete_accepted: false,
+        }
+    }
+
+    /// An enterprise with Copilot licences (served under `/enterprises/{slug}`).
+    pub fn new_enterprise(slug: &str) -> State {
+        State {
+            enterprise: true,
+            plan_type: "enterprise".into(),
+            ..State::new(slug)
+        }
+    }
+
+    /// Enterprise only: one seat object per grant (direct, each selected enterprise team,
+    /// the org), for every member or just `only` (API.md).
+    fn grants(&self, only: Option<&str>) -> Vec<Value> {
+        let mut grants = Vec::new();
+        for login in &self.members {
+            let key = login.to_lowercase();
+            if only.is_some_and(|o| !o.eq_ignore_ascii_case(login)) {
+                continue;
+            }
+            let seat = |pending: Option<&String>, team: Value, org: Value| {
+                json!({
+                    "created_at": "2025-01-15T10:00:00-06:00",
+                    "pending_cancellation_date": pending,
+                    "last_activity_at": "2026-11-20T10:00:00Z",
+                    "last_activity_editor": "vscode/1.105.0/copilot/1.300.0",
+                    "plan_type": self.plan_type,
+                    "assignee": {"login": login, "id": 1, "type": "User"},
+                    "assigning_team": team,
+                    "organization": org,
+                })
+            };
+            let mut any = false;
+            if self.selected_users.contains(&key) {
+                grants.push(seat(None, Value::Null, Value::Null));
+                any = true;
+            }
+            for slug in &self.selected_teams {
+                if self.teams[slug]
+                    .members
+                    .iter()
+                    .any(|m| m.eq_ignore_ascii_case(login))
+                {
+                    let team = json!({"id": 9, "slug": slug, "name": self.teams[slug].name});
+                    grants.push(seat(None, team, Value::Null));
+                    any = true;
+                }
+            }
+            if let Some(org) = self.org_grants.get(&key) {
+                grants.push(seat(None, Value::Null, json!({"login": org, "id": 3})));
+                any = true;
+            }
+            if !any && let Some(date) = self.pending.get(&key) {
+                grants.push(seat(Some(date), Value::Null, Value::Null));
+            }
+        }
+        grants
+    }
+
+    /// Enterprise only: `logins` hold a seat through `org`'s own assignment.
+    pub fn grant_through_org(&mut self, org: &str, logins: &[&str]) {
+        self.add_members(logins);
+        for login in logins {
+            self.org_grants
+                .insert(login.to_lowercase(), org.to_string());
         }
     }
 
@@ -257,7 +333,9 @@ impl State {
     }
 
     fn is_active(&self, login: &str) -> bool {
-        self.selected_users.contains(&login.to_lowercase()) || self.seat_team(login).is_some()
+        self.selected_users.contains(&login.to_lowercase())
+            || self.seat_team(login).is_some()
+            || self.org_grants.contains_key(&login.to_lowercase())
     }
 
     /// Lowercased login -> the first selected team (by slug) that gives it a seat.
@@ -280,8 +358,10 @@ impl State {
                 let key = m.to_lowercase();
                 let team = if self.selected_users.contains(&key) {
                     None
+                } else if let Some(slug) = teams.get(&key) {
+                    Some(slug.to_string())
                 } else {
-                    Some(teams.get(&key)?.to_string())
+                    Some(format!("org:{}", self.org_grants.get(&key)?))
                 };
                 Some((key, team))
             })
@@ -301,6 +381,11 @@ impl State {
     fn seat_list(&mut self) -> Arc<Vec<Value>> {
         if let Some(cached) = &self.seat_cache {
             return cached.clone();
+        }
+        if self.enterprise {
+            let grants = Arc::new(self.grants(None));
+            self.seat_cache = Some(grants.clone());
+            return grants;
         }
         let teams = self.team_seats();
         let mut seats = Vec::new();
@@ -712,8 +797,24 @@ fn route(
             json!({"token": token, "expires_at": "2026-11-25T13:00:00Z", "permissions": {"organization_copilot_seat_management": "write", "members": "read"}}),
         );
     }
-    let org_ok =
-        parts.len() >= 2 && parts[0] == "orgs" && parts[1].eq_ignore_ascii_case(&state.org);
+    let enterprise_ok = state.enterprise
+        && parts.len() >= 2
+        && parts[0] == "enterprises"
+        && parts[1].eq_ignore_ascii_case(&state.org);
+    if enterprise_ok {
+        return route_enterprise(
+            state,
+            method,
+            &parts[2..],
+            &query,
+            body,
+            &format!("{base}{path}"),
+        );
+    }
+    let org_ok = !state.enterprise
+        && parts.len() >= 2
+        && parts[0] == "orgs"
+        && parts[1].eq_ignore_ascii_case(&state.org);
     if !org_ok {
         return error(404, "Not Found");
     }
@@ -989,6 +1090,109 @@ fn route_comments(
             }
             error(404, "Not Found")
         }
+        _ => error(404, "Not Found"),
+    }
+}
+
+/// `/enterprises/{slug}/…` as API.md "Enterprise" describes it.
+fn route_enterprise(
+    state: &mut State,
+    method: &Method,
+    parts: &[&str],
+    query: &BTreeMap<String, String>,
+    body: &Value,
+    url: &str,
+) -> Response {
+    let names = |key: &str| -> Option<Vec<String>> {
+        Some(
+            body.get(key)?
+                .as_array()?
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect(),
+        )
+    };
+    match (method.as_str(), parts) {
+        ("GET", ["copilot", "billing", "seats"]) => {
+            let seats = state.seat_list();
+            let users: BTreeSet<String> = seats
+                .iter()
+                .filter_map(|s| s["assignee"]["login"].as_str().map(str::to_lowercase))
+                .collect();
+            let (items, link) = paginate(&seats, query, url);
+            let mut response =
+                json_response(200, json!({"total_seats": users.len(), "seats": items}));
+            add_link(&mut response, link);
+            response
+        }
+        ("POST" | "DELETE", ["copilot", "billing", "selected_users"]) => {
+            let Some(names) = names("selected_usernames") else {
+                return error(422, "Invalid request: `selected_usernames` is required");
+            };
+            if method == Method::POST {
+                post_users(state, &names)
+            } else {
+                delete_users(state, &names)
+            }
+        }
+        ("POST" | "DELETE", ["copilot", "billing", "selected_enterprise_teams"]) => {
+            let Some(names) = names("selected_enterprise_teams") else {
+                return error(
+                    422,
+                    "Invalid request: `selected_enterprise_teams` is required",
+                );
+            };
+            if method == Method::POST {
+                post_teams(state, &names)
+            } else if state.team_delete_accepted {
+                let response = delete_teams(state, &names);
+                if response.status() != StatusCode::OK {
+                    return response;
+                }
+                json_response(202, json!({"message": "Status for delete command"}))
+            } else {
+                delete_teams(state, &names)
+            }
+        }
+        ("GET", ["members", login, "copilot"]) => {
+            let grants = state.grants(Some(login));
+            if grants.is_empty() {
+                return error(404, "Not Found");
+            }
+            json_response(200, json!({"total_seats": 1, "seats": grants}))
+        }
+        ("GET", ["teams"]) => {
+            let teams: Vec<Value> = state
+                .teams
+                .iter()
+                .map(|(slug, team)| json!({"id": 9, "name": team.name, "slug": slug}))
+                .collect();
+            let (items, link) = paginate(&teams, query, url);
+            let mut response = json_response(200, Value::Array(items));
+            add_link(&mut response, link);
+            response
+        }
+        ("GET", ["teams", slug]) => match state.teams.get(*slug) {
+            Some(team) => json_response(
+                200,
+                json!({"id": 9, "name": team.name, "slug": slug, "group_id": null}),
+            ),
+            None => error(404, "Not Found"),
+        },
+        ("GET", ["teams", slug, "memberships"]) => match state.teams.get(*slug) {
+            Some(team) => {
+                let members: Vec<Value> = team
+                    .members
+                    .iter()
+                    .map(|m| json!({"login": m, "id": 1, "type": "User"}))
+                    .collect();
+                let (items, link) = paginate(&members, query, url);
+                let mut response = json_response(200, Value::Array(items));
+                add_link(&mut response, link);
+                response
+            }
+            None => error(404, "Not Found"),
+        },
         _ => error(404, "Not Found"),
     }
 }
