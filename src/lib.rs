@@ -8,6 +8,7 @@ pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod edit;
 pub mod github;
 pub mod inventory;
 pub mod model;
