@@ -32,7 +32,7 @@ const NETWORK_FLAGS: [&str; 6] = [
     "max_concurrency",
 ];
 /// Commands that never call GitHub: their help leaves the network flags out.
-const OFFLINE_COMMANDS: [&str; 4] = ["validate", "schema", "completions", "man"];
+const OFFLINE_COMMANDS: [&str; 6] = ["validate", "add", "remove", "schema", "completions", "man"];
 
 /// The command line as clap sees it: the derive, with the network flags hidden from the
 /// help of offline commands (they are still accepted, as global flags are, so that one
@@ -143,6 +143,12 @@ pub enum Command {
     Status(StatusArgs),
     /// Get a Copilot usage-metrics report: its days and files (--download to save them)
     Usage(UsageArgs),
+    /// Add users (or teams with --team) to the file, or give existing ones new values
+    Add(AddArgs),
+    /// Remove users (or teams with --team) from the file
+    Remove(RemoveArgs),
+    /// List unused and expired seats; --write removes their entries from the file
+    Reclaim(ReclaimArgs),
     /// Print the JSON Schema of the file (for editors: yaml-language-server)
     Schema,
     /// Print shell completions
@@ -285,6 +291,61 @@ pub enum UsageReport {
     UserTeams1Day,
     #[value(name = "repos-1-day")]
     Repos1Day,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Logins (or team slugs with --team)
+    #[arg(required = true, value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Edit `teams` (`enterprise_teams` in an enterprise file) instead of `users`
+    #[arg(long)]
+    pub team: bool,
+    /// The day the seat ends (removed from the day after), YYYY-MM-DD
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub expires: Option<String>,
+    /// Free text shown in plans
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Print the diff instead of writing the file
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// Logins (or team slugs with --team)
+    #[arg(required = true, value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Edit `teams` (`enterprise_teams` in an enterprise file) instead of `users`
+    #[arg(long)]
+    pub team: bool,
+    /// Print the diff instead of writing the file
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReclaimFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReclaimArgs {
+    /// Remove the reclaimed entries from the file
+    #[arg(long)]
+    pub write: bool,
+    /// With --write: print the diff instead of writing the file
+    #[arg(long, requires = "write")]
+    pub dry_run: bool,
+    /// Output format (markdown: a pull-request body that @-mentions each person)
+    #[arg(long, value_enum, default_value_t = ReclaimFormat::Text)]
+    pub format: ReclaimFormat,
+    /// Read live seats from a snapshot file instead of the API (offline)
+    #[arg(long, value_name = "SNAPSHOT.json")]
+    pub state: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

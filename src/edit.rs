@@ -6,6 +6,8 @@
 //! separator. Sorted lists (case-insensitively, as the planner compares) stay sorted. The
 //! caller validates the result before writing it.
 
+use crate::config::{is_valid_enterprise_team, is_valid_login, is_valid_slug};
+use crate::model::TargetKind;
 use saphyr_parser::{Event, Parser, Span};
 use std::fmt;
 
@@ -639,6 +641,39 @@ pub fn diff(before: &str, after: &str, name: &str) -> String {
 impl fmt::Display for NewEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.name)
+    }
+}
+
+/// Which list of the file an edit works on.
+pub struct List {
+    pub key: &'static str,
+    pub name_key: &'static str,
+    pub what: &'static str,
+    pub valid: fn(&str) -> Result<(), String>,
+}
+
+impl List {
+    pub fn of(kind: TargetKind, team: bool) -> List {
+        match (team, kind) {
+            (false, _) => List {
+                key: "users",
+                name_key: "login",
+                what: "login",
+                valid: is_valid_login,
+            },
+            (true, TargetKind::Org) => List {
+                key: "teams",
+                name_key: "slug",
+                what: "team slug",
+                valid: is_valid_slug,
+            },
+            (true, TargetKind::Enterprise) => List {
+                key: "enterprise_teams",
+                name_key: "slug",
+                what: "enterprise team slug",
+                valid: is_valid_enterprise_team,
+            },
+        }
     }
 }
 

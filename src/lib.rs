@@ -14,6 +14,7 @@ pub mod inventory;
 pub mod model;
 pub mod pipeline;
 pub mod plan;
+pub mod reclaim;
 pub mod render;
 pub mod secrets;
 pub mod targets;
@@ -53,6 +54,9 @@ pub async fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Seats(args) => commands::seats::run(&ctx, args).await,
         Command::Status(args) => commands::status::run(&ctx, args).await,
         Command::Usage(args) => commands::usage::run(&ctx, args).await,
+        Command::Add(args) => commands::add::run(&ctx, args),
+        Command::Remove(args) => commands::remove::run(&ctx, args),
+        Command::Reclaim(args) => commands::reclaim::run(&ctx, args).await,
         Command::Schema => commands::docs::schema(),
         Command::Completions { shell } => commands::docs::completions(*shell),
         Command::Man { out_dir } => commands::docs::man(out_dir.as_deref()),

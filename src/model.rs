@@ -300,6 +300,28 @@ pub struct Reclaim {
     pub grace_days: u32,
 }
 
+impl Reclaim {
+    /// Why an active seat counts as unused, or `None`: assigned at least `grace_days` ago,
+    /// and never used or unused for `inactive_after_days`. The one rule for plan
+    /// suggestions and `reclaim`.
+    pub fn unused(&self, seat: &Seat, today: Date) -> Option<String> {
+        if !seat.is_active() || days_since(&seat.created_at, today)? < i64::from(self.grace_days) {
+            return None;
+        }
+        match seat
+            .last_activity_at
+            .as_deref()
+            .map(|at| days_since(at, today))
+        {
+            None => Some("no activity recorded".to_string()),
+            Some(Some(days)) if days >= i64::from(self.inactive_after_days) => {
+                Some(format!("no activity for {days} days"))
+            }
+            Some(_) => None,
+        }
+    }
+}
+
 /// A user or team entry of the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry<N> {

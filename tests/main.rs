@@ -7,6 +7,7 @@ mod app_auth;
 mod apply;
 mod bad_input;
 mod docs;
+mod editing;
 mod enterprise;
 mod fake;
 mod faults;

@@ -123,6 +123,22 @@ fn the_example_workflows_are_valid() {
         "the time the drift issue names"
     );
 
+    let reclaim = check_workflow("examples/workflows/copilot-seats-reclaim.yml");
+    assert!(
+        reclaim["on"]["schedule"].as_sequence().is_some(),
+        "reclaim: weekly"
+    );
+    assert!(
+        reclaim["on"].get("workflow_dispatch").is_some(),
+        "reclaim: on demand"
+    );
+    let text = std::fs::read_to_string(repo_path("examples/workflows/copilot-seats-reclaim.yml"))
+        .expect("read");
+    assert!(
+        text.contains("reclaim --write --format markdown") && text.contains("gh pr create"),
+        "reclaim: writes the file and opens one pull request"
+    );
+
     check_workflow(".github/workflows/ci.yml");
 }
 

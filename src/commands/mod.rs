@@ -4,10 +4,13 @@
 //! `pipeline`; no command imports another.
 #![allow(clippy::disallowed_macros)] // the command layer prints
 
+pub mod add;
 pub mod apply;
 pub mod docs;
 pub mod export;
 pub mod plan;
+pub mod reclaim;
+pub mod remove;
 pub mod seats;
 pub mod status;
 pub mod usage;
@@ -16,12 +19,13 @@ pub mod validate;
 use crate::actions;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::{self, FileErrors, LoadedFile};
+use crate::edit;
 use crate::model::LiveState;
 use crate::pipeline::{self, Pipeline, Shared};
 use crate::plan::{Lookups, Plan, PlanErrors};
 use crate::targets::{self, Loaded};
 use crate::yaml_locations::Position;
-use anyhow::bail;
+use anyhow::{Context as _, bail};
 use std::fmt;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -100,6 +104,55 @@ impl<'a> Context<'a> {
                 .collect(),
         }
         .into())
+    }
+
+    /// The file's text and its validated content, for editing.
+    pub fn file_to_edit(&self) -> anyhow::Result<(String, LoadedFile)> {
+        let file = self.load_file()?;
+        let text = std::fs::read_to_string(&self.file)
+            .with_context(|| format!("cannot read `{}`", self.file.display()))?;
+        Ok((text, file))
+    }
+
+    /// Writes an edited file, or with `dry_run` prints its diff. The result must validate,
+    /// else nothing is written; the write is atomic (a temporary file beside it, renamed
+    /// over it) and keeps the file's permissions.
+    pub fn write_edited(&self, before: &str, after: &str, dry_run: bool) -> anyhow::Result<()> {
+        let name = self.file.display().to_string();
+        if let Err(FileErrors(errors)) = config::parse(&name, after) {
+            return Err(Reported {
+                details: errors.iter().map(ToString::to_string).collect(),
+                summary: format!("the edited `{name}` would not be valid: nothing was written"),
+                annotations: Vec::new(),
+            }
+            .into());
+        }
+        if dry_run {
+            print!("{}", edit::diff(before, after, &name));
+            return Ok(());
+        }
+        if before == after {
+            return Ok(());
+        }
+        let permissions = std::fs::metadata(&self.file)
+            .with_context(|| format!("cannot read `{name}`"))?
+            .permissions();
+        let file_name = self
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "copilot-seats.yaml".into());
+        let temporary = self
+            .file
+            .with_file_name(format!(".{file_name}.copilot-seats-{}", std::process::id()));
+        let written = std::fs::write(&temporary, after)
+            .and_then(|()| std::fs::set_permissions(&temporary, permissions))
+            .and_then(|()| std::fs::rename(&temporary, &self.file));
+        if let Err(error) = written {
+            let _ = std::fs::remove_file(&temporary);
+            bail!("cannot write `{name}`: {error}; it is unchanged");
+        }
+        Ok(())
     }
 
     /// The org of `--org`, else of the file.

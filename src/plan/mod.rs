@@ -14,7 +14,7 @@ pub use wire::{
 
 use crate::model::{
     DesiredState, Entry, LiveState, Login, RemovalLimit, SeatSource, TargetKind, TeamInfo,
-    TeamSlug, Unmanaged, days_since,
+    TeamSlug, Unmanaged,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -626,24 +626,14 @@ fn suggestions(desired: &DesiredState, live: &LiveState, today: Date) -> Vec<Sug
     let Some(reclaim) = desired.reclaim else {
         return Vec::new();
     };
-    let days_since = |timestamp: &str| days_since(timestamp, today);
     let mut seats = Cursor::new(&live.seats);
     desired
         .users
         .values()
         .filter(|e| !e.is_expired(today))
         .filter_map(|entry| {
-            let seat = seats.get(&entry.name).filter(|seat| seat.is_active())?;
-            if days_since(&seat.created_at)? < i64::from(reclaim.grace_days) {
-                return None;
-            }
-            let reason = match seat.last_activity_at.as_deref().map(days_since) {
-                None => "no activity recorded".to_string(),
-                Some(Some(days)) if days >= i64::from(reclaim.inactive_after_days) => {
-                    format!("no activity for {days} days")
-                }
-                Some(_) => return None,
-            };
+            let seat = seats.get(&entry.name)?;
+            let reason = reclaim.unused(seat, today)?;
             Some(Suggestion {
                 login: entry.name.to_string(),
                 reason,

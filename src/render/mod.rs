@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod markdown;
+pub mod reclaim;
 pub mod seats;
 pub mod status;
 pub mod text;

@@ -1,0 +1,42 @@
+//! `add NAME...`: adds users (or teams) to the file, or gives existing ones a new
+//! `expires`/`note`, touching no other line (SPEC 10).
+
+use crate::cli::AddArgs;
+use crate::commands::{Context, EXIT_OK};
+use crate::edit::{self, List, NewEntry};
+use anyhow::bail;
+use time::Date;
+use time::macros::format_description;
+
+pub fn run(ctx: &Context<'_>, args: &AddArgs) -> anyhow::Result<i32> {
+    let ctx = ctx.one_target()?;
+    let (text, file) = ctx.file_to_edit()?;
+    let list = List::of(file.desired.kind, args.team);
+    if let Some(expires) = &args.expires
+        && Date::parse(expires, format_description!("[year]-[month]-[day]")).is_err()
+    {
+        bail!("--expires `{expires}` is not a date: write it as YYYY-MM-DD, like 2026-12-31");
+    }
+    let mut entries = Vec::new();
+    for name in &args.names {
+        if let Err(why) = (list.valid)(name) {
+            bail!("`{name}` is not a valid {}: {why}", list.what);
+        }
+        entries.push(NewEntry {
+            name: name.clone(),
+            expires: args.expires.clone(),
+            note: args.note.clone(),
+        });
+    }
+    let edited = edit::add(&text, list.key, list.name_key, &entries)?;
+    ctx.write_edited(&text, &edited, args.dry_run)?;
+    if !args.dry_run {
+        ctx.info(&format!(
+            "{}: {} in `{}`",
+            ctx.file.display(),
+            args.names.join(", "),
+            list.key
+        ));
+    }
+    Ok(EXIT_OK)
+}
