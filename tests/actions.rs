@@ -1,8 +1,6 @@
 //! GitHub Actions: the sticky plan comment, the job summary and annotations.
 
-use crate::support::{
-    FakeGitHub, State, WORKFLOW_TOKEN, Workspace, assert_fails_with, stderr, stdout,
-};
+use crate::support::{FakeGitHub, State, Workspace, assert_fails_with, stderr, stdout};
 
 const MARKER: &str = "<!-- copilot-seats:plan -->";
 const FILE: &str = "org: acme\nusers: [alice, bob]\n";
@@ -21,14 +19,7 @@ fn org() -> State {
 
 /// `plan --comment` in a pull_request workflow of acme/seats#7.
 fn comment(ws: &Workspace, fake: &FakeGitHub) -> std::process::Output {
-    ws.write(
-        "event.json",
-        r#"{"action": "synchronize", "number": 7, "pull_request": {"number": 7}}"#,
-    );
-    ws.cmd(&fake.url)
-        .env("GITHUB_TOKEN", WORKFLOW_TOKEN)
-        .env("GITHUB_REPOSITORY", "acme/seats")
-        .env("GITHUB_EVENT_PATH", ws.path("event.json"))
+    ws.in_pull_request(&fake.url)
         .args(["plan", "--comment"])
         .output()
         .expect("run")

@@ -3,7 +3,7 @@
 //! installs it only when its checksum matches, and the action's install step uses the
 //! release, the tool cache, or the source when no release matches.
 
-use crate::support::repo_path;
+use crate::support::{repo_path, serve_on_loopback};
 use axum::body::Bytes;
 use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
@@ -28,29 +28,15 @@ fn archive_name() -> String {
 
 /// Serves the files under `root` on loopback; a missing file is a 404.
 fn serve(root: PathBuf) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.set_nonblocking(true).expect("nonblocking");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let app = axum::Router::new().fallback(move |uri: Uri| {
-                let path = root.join(uri.path().trim_start_matches('/'));
-                async move {
-                    match std::fs::read(&path) {
-                        Ok(bytes) => Bytes::from(bytes).into_response(),
-                        Err(_) => StatusCode::NOT_FOUND.into_response(),
-                    }
-                }
-            });
-            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            axum::serve(listener, app).await.expect("serve");
-        });
-    });
-    url
+    serve_on_loopback(axum::Router::new().fallback(move |uri: Uri| {
+        let path = root.join(uri.path().trim_start_matches('/'));
+        async move {
+            match std::fs::read(&path) {
+                Ok(bytes) => Bytes::from(bytes).into_response(),
+                Err(_) => StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+    }))
 }
 
 /// A release of the freshly built binary in `dir/vVERSION/`, made by the packaging script.

@@ -56,17 +56,10 @@ fn an_echoed_token_never_reaches_the_comment_or_the_job_summary() {
     let fake = FakeGitHub::start(org());
     fake.state().faults.push(echo("GET", SEATS, 401, false));
     let ws = Workspace::new(FILE);
-    ws.write(
-        "event.json",
-        r#"{"action": "synchronize", "number": 7, "pull_request": {"number": 7}}"#,
-    );
     let summary = ws.path("summary.md");
     let output = ws
-        .cmd(&fake.url)
+        .in_pull_request(&fake.url)
         .env("GITHUB_ACTIONS", "true")
-        .env("GITHUB_TOKEN", WORKFLOW_TOKEN)
-        .env("GITHUB_REPOSITORY", "acme/seats")
-        .env("GITHUB_EVENT_PATH", ws.path("event.json"))
         .env("GITHUB_STEP_SUMMARY", &summary)
         .args(["plan", "--comment"])
         .output()
@@ -163,15 +156,8 @@ fn a_comment_token_without_permission_is_told_to_ask_for_pull_requests_write() {
         r#"{"message":"Resource not accessible by integration"}"#,
     ));
     let ws = Workspace::new(FILE);
-    ws.write(
-        "event.json",
-        r#"{"action": "synchronize", "number": 7, "pull_request": {"number": 7}}"#,
-    );
     let output = ws
-        .cmd(&fake.url)
-        .env("GITHUB_TOKEN", WORKFLOW_TOKEN)
-        .env("GITHUB_REPOSITORY", "acme/seats")
-        .env("GITHUB_EVENT_PATH", ws.path("event.json"))
+        .in_pull_request(&fake.url)
         .args(["plan", "--comment"])
         .output()
         .expect("run");

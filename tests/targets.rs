@@ -1,9 +1,7 @@
 //! Many targets (SPEC 9): one run over several org files, against one fake GitHub serving
 //! several orgs; a target that fails is reported and the others go on.
 
-use crate::support::{
-    FakeGitHub, Fault, State, WORKFLOW_TOKEN, Workspace, assert_fails_with, stderr, stdout,
-};
+use crate::support::{FakeGitHub, Fault, State, Workspace, assert_fails_with, stderr, stdout};
 
 /// acme: alice and mallory (bob joins); beta: carol and trent (dan joins, trent goes).
 fn orgs() -> Vec<State> {
@@ -212,15 +210,8 @@ fn one_sticky_comment_holds_ten_large_targets_under_the_limit() {
         );
     }
     let fake = FakeGitHub::start(State::new("acme"));
-    ws.write(
-        "event.json",
-        r#"{"action": "synchronize", "number": 7, "pull_request": {"number": 7}}"#,
-    );
     let output = ws
-        .cmd(&fake.url)
-        .env("GITHUB_TOKEN", WORKFLOW_TOKEN)
-        .env("GITHUB_REPOSITORY", "acme/seats")
-        .env("GITHUB_EVENT_PATH", ws.path("event.json"))
+        .in_pull_request(&fake.url)
         .args(["-f", "orgs", "plan", "--state", "orgs", "--comment"])
         .output()
         .expect("run");

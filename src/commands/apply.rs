@@ -96,14 +96,7 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
         }),
         None => None,
     };
-    let mut failed: Vec<FailedTarget> = loaded
-        .broken
-        .iter()
-        .map(|(path, errors)| FailedTarget {
-            target: path.clone(),
-            error: errors.to_string(),
-        })
-        .collect();
+    let mut failed = Context::broken_targets(&loaded);
     let mut ready = Vec::new();
     for file in &loaded.targets {
         let org = &file.desired.org;

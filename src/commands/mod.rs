@@ -22,7 +22,7 @@ use crate::config::{self, FileErrors, LoadedFile};
 use crate::edit;
 use crate::model::LiveState;
 use crate::pipeline::{self, Pipeline, Shared};
-use crate::plan::{Lookups, Plan, PlanErrors};
+use crate::plan::{FailedTarget, Lookups, Plan, PlanErrors};
 use crate::targets::{self, Loaded};
 use crate::yaml_locations::Position;
 use anyhow::{Context as _, bail};
@@ -83,6 +83,18 @@ impl<'a> Context<'a> {
             }
             .into()),
         }
+    }
+
+    /// The files that could not be read, as targets that could not be planned.
+    pub fn broken_targets(loaded: &Loaded) -> Vec<FailedTarget> {
+        loaded
+            .broken
+            .iter()
+            .map(|(path, errors)| FailedTarget {
+                target: path.clone(),
+                error: errors.to_string(),
+            })
+            .collect()
     }
 
     /// Fails with every error of every broken file, when there are any.

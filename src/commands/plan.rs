@@ -137,14 +137,7 @@ async fn run_many(ctx: &Context<'_>, args: &PlanArgs, loaded: Loaded) -> anyhow:
             state.display()
         );
     }
-    let mut failed: Vec<FailedTarget> = loaded
-        .broken
-        .iter()
-        .map(|(path, errors)| FailedTarget {
-            target: path.clone(),
-            error: errors.to_string(),
-        })
-        .collect();
+    let mut failed = Context::broken_targets(&loaded);
     let results = futures::future::join_all(loaded.targets.iter().map(|file| async move {
         let state = match &args.state {
             Some(dir) => Some(snapshot_of(dir, &file.desired.org)?),

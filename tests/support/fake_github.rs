@@ -444,24 +444,30 @@ pub struct FakeGitHub {
     state: Arc<Mutex<State>>,
 }
 
+/// Serves `app` on 127.0.0.1 from a thread of its own until the test process ends; its
+/// `http://` URL.
+pub fn serve_on_loopback(app: Router) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            axum::serve(listener, app).await.expect("serve");
+        });
+    });
+    url
+}
+
 impl FakeGitHub {
     /// Serves `state` on 127.0.0.1 from a thread of its own until the test process ends.
     pub fn start(state: State) -> FakeGitHub {
         let state = Arc::new(Mutex::new(state));
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        listener.set_nonblocking(true).expect("nonblocking");
-        let url = format!("http://{}", listener.local_addr().expect("address"));
-        let app = Router::new().fallback(handle).with_state(state.clone());
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                axum::serve(listener, app).await.expect("serve");
-            });
-        });
+        let url = serve_on_loopback(Router::new().fallback(handle).with_state(state.clone()));
         FakeGitHub { url, state }
     }
 
@@ -473,9 +479,6 @@ impl FakeGitHub {
             .into_iter()
             .map(|s| Arc::new(Mutex::new(s)))
             .collect();
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        listener.set_nonblocking(true).expect("nonblocking");
-        let url = format!("http://{}", listener.local_addr().expect("address"));
         let routed = states.clone();
         let app = Router::new().fallback(
             move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
@@ -498,16 +501,7 @@ impl FakeGitHub {
                 handle(AxumState(state), method, uri, headers, body)
             },
         );
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                axum::serve(listener, app).await.expect("serve");
-            });
-        });
+        let url = serve_on_loopback(app);
         states
             .into_iter()
             .map(|state| FakeGitHub {
@@ -927,10 +921,7 @@ fn route(
                 .iter()
                 .map(|(slug, team)| json!({"id": 7, "name": team.name, "slug": slug, "privacy": "closed"}))
                 .collect();
-            let (items, link) = paginate(&teams, &query, &format!("{base}{path}"));
-            let mut response = json_response(200, Value::Array(items));
-            add_link(&mut response, link);
-            response
+            list_page(&teams, &query, &format!("{base}{path}"))
         }
         ("GET", ["members", login, "copilot"]) => {
             if state.invited.contains(&login.to_lowercase()) {
@@ -968,17 +959,7 @@ fn route(
             None => error(404, "Not Found"),
         },
         ("GET", ["teams", slug, "members"]) => match state.teams.get(*slug) {
-            Some(team) => {
-                let members: Vec<Value> = team
-                    .members
-                    .iter()
-                    .map(|m| json!({"login": m, "id": 1, "type": "User"}))
-                    .collect();
-                let (items, link) = paginate(&members, &query, &format!("{base}{path}"));
-                let mut response = json_response(200, Value::Array(items));
-                add_link(&mut response, link);
-                response
-            }
+            Some(team) => list_page(&member_objects(team), &query, &format!("{base}{path}")),
             None => error(404, "Not Found"),
         },
         _ => error(404, "Not Found"),
@@ -1167,10 +1148,7 @@ fn route_enterprise(
                 .iter()
                 .map(|(slug, team)| json!({"id": 9, "name": team.name, "slug": slug}))
                 .collect();
-            let (items, link) = paginate(&teams, query, url);
-            let mut response = json_response(200, Value::Array(items));
-            add_link(&mut response, link);
-            response
+            list_page(&teams, query, url)
         }
         ("GET", ["teams", slug]) => match state.teams.get(*slug) {
             Some(team) => json_response(
@@ -1180,17 +1158,7 @@ fn route_enterprise(
             None => error(404, "Not Found"),
         },
         ("GET", ["teams", slug, "memberships"]) => match state.teams.get(*slug) {
-            Some(team) => {
-                let members: Vec<Value> = team
-                    .members
-                    .iter()
-                    .map(|m| json!({"login": m, "id": 1, "type": "User"}))
-                    .collect();
-                let (items, link) = paginate(&members, query, url);
-                let mut response = json_response(200, Value::Array(items));
-                add_link(&mut response, link);
-                response
-            }
+            Some(team) => list_page(&member_objects(team), query, url),
             None => error(404, "Not Found"),
         },
         _ => error(404, "Not Found"),
@@ -1348,6 +1316,22 @@ fn page_range(
         )
     });
     (start..end, link)
+}
+
+/// A page of a list endpoint, with its `Link` header.
+fn list_page(items: &[Value], query: &BTreeMap<String, String>, url: &str) -> Response {
+    let (page, link) = paginate(items, query, url);
+    let mut response = json_response(200, Value::Array(page));
+    add_link(&mut response, link);
+    response
+}
+
+/// A team's members as GitHub lists them.
+fn member_objects(team: &Team) -> Vec<Value> {
+    team.members
+        .iter()
+        .map(|m| json!({"login": m, "id": 1, "type": "User"}))
+        .collect()
 }
 
 fn add_link(response: &mut Response, link: Option<String>) {

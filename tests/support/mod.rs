@@ -5,6 +5,7 @@ pub mod fake_github;
 use assert_cmd::Command;
 pub use fake_github::{
     FakeApp, FakeGitHub, Fault, FaultAnswer, INSTALLATION_TOKEN, State, TOKEN, WORKFLOW_TOKEN,
+    serve_on_loopback,
 };
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -32,6 +33,19 @@ impl Workspace {
     /// Runs the binary (see `cmd`) with `args` and waits for it.
     pub fn run(&self, api_url: &str, args: &[&str]) -> std::process::Output {
         self.cmd(api_url).args(args).output().expect("run")
+    }
+
+    /// `cmd` in a `pull_request` workflow run of acme/seats#7, with the workflow's token.
+    pub fn in_pull_request(&self, api_url: &str) -> Command {
+        self.write(
+            "event.json",
+            r#"{"action": "synchronize", "number": 7, "pull_request": {"number": 7}}"#,
+        );
+        let mut cmd = self.cmd(api_url);
+        cmd.env("GITHUB_TOKEN", WORKFLOW_TOKEN)
+            .env("GITHUB_REPOSITORY", "acme/seats")
+            .env("GITHUB_EVENT_PATH", self.path("event.json"));
+        cmd
     }
 
     /// The binary, in this directory, with only the fake's token in its environment.
