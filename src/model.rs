@@ -244,6 +244,43 @@ impl LiveState {
     }
 }
 
+#[cfg(test)]
+impl LiveState {
+    /// Seats from a compact list, for tests: `alice` direct, `bob@platform` through a team
+    /// (its name the slug in capitals), `oscar!` pending cancellation, `quinn?` never used.
+    pub fn from_spec(spec: &str) -> LiveState {
+        let seats = spec.split_whitespace().map(|item| {
+            let (item, pending) = match item.strip_suffix('!') {
+                Some(item) => (item, Some("2026-12-01".into())),
+                None => (item, None),
+            };
+            let (item, activity) = match item.strip_suffix('?') {
+                Some(item) => (item, None),
+                None => (item, Some("2026-11-20T09:00:00Z".into())),
+            };
+            let (login, source) = match item.split_once('@') {
+                Some((login, team)) => (
+                    login,
+                    SeatSource::Team {
+                        slug: TeamSlug::new(team),
+                        name: team.to_uppercase().into(),
+                    },
+                ),
+                None => (item, SeatSource::Direct),
+            };
+            Seat {
+                login: Login::new(login),
+                source,
+                pending_cancellation_date: pending,
+                created_at: "2025-01-01T00:00:00Z".into(),
+                last_activity_at: activity,
+                last_activity_editor: Some("vscode/1.95".into()),
+            }
+        });
+        LiveState::from_seats(seats.collect::<Vec<_>>(), 0)
+    }
+}
+
 /// Orders duplicate entries of one login: an active seat wins over a pending one, then a
 /// direct one over a team one over an org's, then the larger `created_at`, so the choice is
 /// deterministic.

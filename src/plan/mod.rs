@@ -721,39 +721,12 @@ fn requests_for(endpoints: &Endpoints, changes: &[Change]) -> Vec<Request> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Seat;
     use time::macros::date;
 
     const TODAY: Date = date!(2026 - 11 - 25);
 
-    /// Seats from a compact list: `alice` direct, `bob@platform` through a team,
-    /// `oscar!` pending cancellation.
     fn live(spec: &str) -> LiveState {
-        let seats = spec.split_whitespace().map(|item| {
-            let (item, pending) = match item.strip_suffix('!') {
-                Some(item) => (item, Some("2026-12-01".to_string())),
-                None => (item, None),
-            };
-            let (login, source) = match item.split_once('@') {
-                Some((login, team)) => (
-                    login,
-                    SeatSource::Team {
-                        slug: TeamSlug::new(team),
-                        name: team.to_uppercase().into(),
-                    },
-                ),
-                None => (item, SeatSource::Direct),
-            };
-            Seat {
-                login: Login::new(login),
-                source,
-                pending_cancellation_date: pending.map(Into::into),
-                created_at: "2025-01-01T00:00:00Z".into(),
-                last_activity_at: Some("2026-11-20T00:00:00Z".into()),
-                last_activity_editor: None,
-            }
-        });
-        LiveState::from_seats(seats.collect::<Vec<_>>(), 0)
+        LiveState::from_spec(spec)
     }
 
     fn desired(yaml: &str) -> DesiredState {

@@ -14,42 +14,12 @@ pub mod yaml;
 /// part of what users read in every pull request.
 #[cfg(test)]
 mod snapshots {
-    use crate::model::{LiveState, Login, Seat, SeatSource, TeamInfo, TeamSlug};
+    use crate::model::{LiveState, Login, TeamInfo};
     use crate::plan::{FORMAT_VERSION, Lookups, Plan, PlanMeta, TeamLookup, plan};
     use time::macros::date;
 
-    /// `alice` direct, `erin@design` through a team, `oscar!` pending cancellation,
-    /// `quinn?` never used.
     fn live(spec: &str) -> LiveState {
-        let seats = spec.split_whitespace().map(|item| {
-            let (item, pending) = match item.strip_suffix('!') {
-                Some(item) => (item, Some("2026-12-01".into())),
-                None => (item, None),
-            };
-            let (item, activity) = match item.strip_suffix('?') {
-                Some(item) => (item, None),
-                None => (item, Some("2026-11-20T09:00:00Z".into())),
-            };
-            let (login, source) = match item.split_once('@') {
-                Some((login, team)) => (
-                    login,
-                    SeatSource::Team {
-                        slug: TeamSlug::new(team),
-                        name: team.to_uppercase().into(),
-                    },
-                ),
-                None => (item, SeatSource::Direct),
-            };
-            Seat {
-                login: Login::new(login),
-                source,
-                pending_cancellation_date: pending,
-                created_at: "2025-01-01T00:00:00Z".into(),
-                last_activity_at: activity,
-                last_activity_editor: Some("vscode/1.95".into()),
-            }
-        });
-        LiveState::from_seats(seats.collect::<Vec<_>>(), 0)
+        LiveState::from_spec(spec)
     }
 
     fn make(file: &str, seats: &str, teams: &[(&str, &str)]) -> Plan {
