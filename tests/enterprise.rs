@@ -173,6 +173,12 @@ fn seats_and_export_of_an_enterprise_show_every_grant() {
         "{text}"
     );
     assert!(!text.contains("carol"), "{text}");
+    // Org commands do not take an enterprise file for an org.
+    let output = ws.run(&fake.url, &["seats"]);
+    assert_fails_with(
+        &output,
+        "is an enterprise file: `seats` and `export` take --enterprise acme-corp",
+    );
     // The export is a valid enterprise file.
     ws.write("exported.yaml", &text);
     let output = ws.run(&fake.url, &["-f", "exported.yaml", "validate"]);

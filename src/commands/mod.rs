@@ -20,7 +20,7 @@ use crate::actions;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::{self, FileErrors, LoadedFile};
 use crate::edit;
-use crate::model::LiveState;
+use crate::model::{LiveState, TargetKind};
 use crate::pipeline::{self, Pipeline, Shared};
 use crate::plan::{FailedTarget, Lookups, Plan, PlanErrors};
 use crate::targets::{self, Loaded};
@@ -189,6 +189,13 @@ impl<'a> Context<'a> {
             );
         }
         let file = target.load_file()?;
+        if file.desired.kind == TargetKind::Enterprise {
+            bail!(
+                "`{}` is an enterprise file: `seats` and `export` take --enterprise {}; `status` and `usage` are for orgs (--org ORG)",
+                path.display(),
+                file.desired.org
+            );
+        }
         Ok((file.desired.org.clone(), Some(file)))
     }
 
