@@ -156,12 +156,102 @@ fn an_unknown_ca_is_a_certificate_error_that_says_how_to_add_it() {
 }
 
 #[test]
-fn ssl_cert_file_adds_the_proxy_ca() {
+fn ssl_cert_file_or_ssl_cert_dir_adds_the_proxy_ca() {
     let server = https();
-    let output = server
-        .ws
-        .cmd(&server.url)
-        .env("SSL_CERT_FILE", server.ws.path("proxy-ca.pem"))
+    std::fs::create_dir(server.ws.path("certs")).expect("mkdir");
+    std::fs::copy(
+        server.ws.path("proxy-ca.pem"),
+        server.ws.path("certs/proxy-ca.pem"),
+    )
+    .expect("copy");
+    for (variable, value) in [
+        ("SSL_CERT_FILE", server.ws.path("proxy-ca.pem")),
+        ("SSL_CERT_DIR", server.ws.path("certs")),
+    ] {
+        let output = server
+            .ws
+            .cmd(&server.url)
+            .env(variable, &value)
+            .arg("plan")
+            .output()
+            .expect("run");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{variable}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stdout(&output).contains("+ user bob"),
+            "{}",
+            stdout(&output)
+        );
+    }
+    assert!(!server.fake.state().requests.is_empty());
+}
+
+/// A forward proxy for plain HTTP (`HTTP_PROXY`): takes `GET http://host:port/path`,
+/// sends `GET /path` to the host; `seen` gets each request line.
+fn http_proxy(seen: Arc<Mutex<Vec<String>>>) -> u16 {
+    spawn_server(move |listener| async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 16384 {
+                    if client.read_exact(&mut byte).await.is_err() {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).to_string();
+                let mut lines = head.split("\r\n");
+                let request_line = lines.next().unwrap_or_default().to_string();
+                seen.lock().expect("lock").push(request_line.clone());
+                let mut parts = request_line.split_whitespace();
+                let (Some(method), Some(target), Some(version)) =
+                    (parts.next(), parts.next(), parts.next())
+                else {
+                    return;
+                };
+                let Some(rest) = target.strip_prefix("http://") else {
+                    return;
+                };
+                let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+                let Ok(mut upstream) = TcpStream::connect(host).await else {
+                    let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n").await;
+                    return;
+                };
+                // One request per connection, so that every request shows here.
+                let mut forwarded = format!("{method} /{path} {version}\r\n");
+                for line in lines.filter(|l| !l.is_empty()) {
+                    if !line.to_ascii_lowercase().starts_with("connection:")
+                        && !line.to_ascii_lowercase().starts_with("proxy-")
+                    {
+                        forwarded.push_str(line);
+                        forwarded.push_str("\r\n");
+                    }
+                }
+                forwarded.push_str("Connection: close\r\n\r\n");
+                if upstream.write_all(forwarded.as_bytes()).await.is_err() {
+                    return;
+                }
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+            });
+        }
+    })
+}
+
+#[test]
+fn http_proxy_carries_calls_to_a_plain_http_api_root() {
+    let fake = FakeGitHub::start(org());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let proxy = format!("http://127.0.0.1:{}", http_proxy(seen.clone()));
+    let ws = Workspace::new(FILE);
+    let output = ws
+        .cmd(&fake.url)
+        .env("HTTP_PROXY", &proxy)
         .arg("plan")
         .output()
         .expect("run");
@@ -171,7 +261,13 @@ fn ssl_cert_file_adds_the_proxy_ca() {
         "{}",
         stdout(&output)
     );
-    assert!(!server.fake.state().requests.is_empty());
+    let lines = seen.lock().expect("lock").clone();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("GET {}/orgs/acme/copilot/billing", fake.url))),
+        "{lines:?}"
+    );
 }
 
 #[test]
