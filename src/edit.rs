@@ -4,12 +4,11 @@
 //! there is no second YAML parser. Block lists are edited by whole lines (an entry's own
 //! trailing comment goes with it), flow lists (`[a, b]`) by the item's text and its
 //! separator. Sorted lists (case-insensitively, as the planner compares) stay sorted. The
-//! caller validates the result before writing it.
+//! caller validates the result before writing it; `render::text::file_diff` shows it.
 
 use crate::config::{is_valid_enterprise_team, is_valid_login, is_valid_slug};
 use crate::model::TargetKind;
 use saphyr_parser::{Event, Parser, Span};
-use std::fmt;
 
 /// A new entry, or new values for an existing one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -551,9 +550,10 @@ pub fn remove(
 ) -> Result<String, EditError> {
     with_line_endings(text, |text| {
         let doc = Doc::new(text);
-        let items = match shape(&doc, key, name_key)? {
-            Shape::Block(items) | Shape::Flow { items, .. } => items,
-            Shape::Absent | Shape::Empty { .. } => Vec::new(),
+        let (items, flow) = match shape(&doc, key, name_key)? {
+            Shape::Block(items) => (items, false),
+            Shape::Flow { items, .. } => (items, true),
+            Shape::Absent | Shape::Empty { .. } => (Vec::new(), false),
         };
         let missing: Vec<String> = names
             .iter()
@@ -567,7 +567,6 @@ pub fn remove(
             });
         }
         let mut patch = Patch::default();
-        let flow = matches!(shape(&doc, key, name_key)?, Shape::Flow { .. });
         let gone: Vec<usize> = items
             .iter()
             .enumerate()
@@ -627,21 +626,6 @@ fn with_line_endings(
     }
     let edited = edit(&text.replace("\r\n", "\n"))?;
     Ok(edited.replace('\n', "\r\n"))
-}
-
-/// A unified diff of the file before and after, for `--dry-run`.
-pub fn diff(before: &str, after: &str, name: &str) -> String {
-    similar::TextDiff::from_lines(before, after)
-        .unified_diff()
-        .context_radius(2)
-        .header(name, &format!("{name} (edited)"))
-        .to_string()
-}
-
-impl fmt::Display for NewEntry {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name)
-    }
 }
 
 /// Which list of the file an edit works on.

@@ -288,11 +288,6 @@ pub fn plan(
     plan::plan(&file.desired, live, lookups, today, meta)
 }
 
-/// Reads an org's offline seat snapshot (SPEC 6).
-pub fn read_snapshot(path: &Path) -> anyhow::Result<LiveState> {
-    read_snapshot_of(path, TargetKind::Org)
-}
-
 /// Reads an offline seat snapshot of an org or (one object per grant) an enterprise.
 pub fn read_snapshot_of(path: &Path, kind: TargetKind) -> anyhow::Result<LiveState> {
     let text = std::fs::read_to_string(path)

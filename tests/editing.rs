@@ -141,7 +141,7 @@ fn each_edit_changes_exactly_its_lines_in_every_corpus_file() {
         // The diff is exactly the expected lines.
         assert_eq!(
             stdout(&output),
-            edit::diff(&original, &expected, "copilot-seats.yaml"),
+            copilot_seats::render::text::file_diff(&original, &expected, "copilot-seats.yaml"),
             "{file} {args:?}"
         );
     }

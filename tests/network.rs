@@ -84,21 +84,27 @@ fn tls_front(config: ServerConfig, backend: String) -> u16 {
     })
 }
 
+/// A request's head, up to the blank line, read byte by byte so that nothing after it is
+/// consumed; `None` when the client goes away first.
+async fn read_head(client: &mut TcpStream) -> Option<String> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 16384 {
+        client.read_exact(&mut byte).await.ok()?;
+        head.push(byte[0]);
+    }
+    Some(String::from_utf8_lossy(&head).to_string())
+}
+
 /// A CONNECT proxy; `seen` gets each tunnel's target.
 fn connect_proxy(seen: Arc<Mutex<Vec<String>>>) -> u16 {
     spawn_server(move |listener| async move {
         while let Ok((mut client, _)) = listener.accept().await {
             let seen = seen.clone();
             tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
-                    if client.read_exact(&mut byte).await.is_err() {
-                        return;
-                    }
-                    head.push(byte[0]);
-                }
-                let head = String::from_utf8_lossy(&head).to_string();
+                let Some(head) = read_head(&mut client).await else {
+                    return;
+                };
                 let Some(target) = head
                     .strip_prefix("CONNECT ")
                     .and_then(|rest| rest.split_whitespace().next())
@@ -197,15 +203,9 @@ fn http_proxy(seen: Arc<Mutex<Vec<String>>>) -> u16 {
         while let Ok((mut client, _)) = listener.accept().await {
             let seen = seen.clone();
             tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && head.len() < 16384 {
-                    if client.read_exact(&mut byte).await.is_err() {
-                        return;
-                    }
-                    head.push(byte[0]);
-                }
-                let head = String::from_utf8_lossy(&head).to_string();
+                let Some(head) = read_head(&mut client).await else {
+                    return;
+                };
                 let mut lines = head.split("\r\n");
                 let request_line = lines.next().unwrap_or_default().to_string();
                 seen.lock().expect("lock").push(request_line.clone());

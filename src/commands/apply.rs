@@ -1,10 +1,9 @@
 //! `apply`: plan (or load a saved plan and check it is still current), confirm, send; for
 //! many targets, one after another.
 
-use crate::actions;
 use crate::apply;
 use crate::cli::ApplyArgs;
-use crate::commands::{Context, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, Scope};
+use crate::commands::{Context, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, Scope, summarize};
 use crate::config::LoadedFile;
 use crate::github::Client;
 use crate::pipeline::{now_rfc3339, owner_of};
@@ -33,7 +32,7 @@ async fn run_one(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
         Some(path) => {
             let saved = match read_saved(path)? {
                 SavedPlans::One(plan) => *plan,
-                SavedPlans::Set(set) => saved_for(set.plans, &file.desired.org).ok_or_else(|| {
+                SavedPlans::Set(set) => saved_for(&set.plans, &file.desired.org).ok_or_else(|| {
                     anyhow::anyhow!(
                         "the plans in `{}` hold none for `{}`: pass the seat files they were made from with -f",
                         path.display(),
@@ -105,7 +104,7 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
             let client = ctx.pipeline.client(&owner_of(&file.desired)).await?;
             let plan = match (&saved, &args.plan) {
                 (Some(plans), Some(path)) => {
-                    let plan = saved_for(plans.clone(), org).ok_or_else(|| {
+                    let plan = saved_for(plans, org).ok_or_else(|| {
                         anyhow::anyhow!("refused: `{}` holds no plan for `{org}`", path.display())
                     })?;
                     check_saved(&target_ctx, &client, &plan, file, path).await?;
@@ -127,7 +126,7 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
         env!("CARGO_PKG_VERSION").to_string(),
         now_rfc3339(),
         ready.iter().map(|r| r.plan.clone()).collect(),
-        failed.clone(),
+        failed,
     );
     if !ctx.global.quiet {
         print!("{}", render::text::plan_set(&set, ctx.color()));
@@ -183,14 +182,11 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
             render::markdown::apply_report(report)
         ));
     }
-    for line in refused.iter().chain(
-        failed
-            .iter()
-            .map(|f| format!("{}: failed, nothing sent: {}", f.target, f.error))
-            .collect::<Vec<_>>()
-            .iter(),
-    ) {
+    for line in &refused {
         println!("\n{line}");
+    }
+    for f in &set.failed {
+        println!("\n{}: failed, nothing sent: {}", f.target, f.error);
     }
     let incomplete = accounts.iter().filter(|(_, r)| !r.succeeded()).count();
     println!(
@@ -198,11 +194,11 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
         accounts.len() - incomplete,
         incomplete,
         refused.len(),
-        failed.len()
+        set.failed.len()
     );
     Ok(if accounts.iter().any(|(_, r)| r.interrupted) {
         EXIT_INTERRUPTED
-    } else if incomplete + refused.len() + failed.len() > 0 {
+    } else if incomplete + refused.len() + set.failed.len() > 0 {
         EXIT_ERROR
     } else {
         EXIT_OK
@@ -234,10 +230,11 @@ fn read_saved(path: &Path) -> anyhow::Result<SavedPlans> {
 }
 
 /// The plan for `org` among saved ones.
-fn saved_for(plans: Vec<Plan>, org: &str) -> Option<Plan> {
+fn saved_for(plans: &[Plan], org: &str) -> Option<Plan> {
     plans
-        .into_iter()
+        .iter()
         .find(|p| p.meta.target().eq_ignore_ascii_case(org))
+        .cloned()
 }
 
 /// Refuses a saved plan that is not for `file`'s org, was made from another version of
@@ -365,13 +362,6 @@ fn interrupt_on_signal(
         while tokio::signal::ctrl_c().await.is_ok() {
             interrupt.trigger();
         }
-    }
-}
-
-/// Appends to the GitHub Actions job summary, when there is one.
-fn summarize(markdown: &str) {
-    if let Err(error) = actions::append_step_summary(markdown) {
-        eprintln!("warning: cannot append to GITHUB_STEP_SUMMARY: {error}");
     }
 }
 

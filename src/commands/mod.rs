@@ -19,10 +19,10 @@ pub mod validate;
 use crate::actions;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::{self, FileErrors, LoadedFile};
-use crate::edit;
 use crate::model::{LiveState, TargetKind};
 use crate::pipeline::{self, Pipeline, Shared};
 use crate::plan::{FailedTarget, Lookups, Plan, PlanErrors};
+use crate::render;
 use crate::targets::{self, Loaded};
 use crate::yaml_locations::Position;
 use anyhow::{Context as _, bail};
@@ -67,22 +67,14 @@ impl<'a> Context<'a> {
     /// Loads the file; on errors prints each one and fails.
     pub fn load_file(&self) -> anyhow::Result<LoadedFile> {
         let path = &self.file;
-        match config::load(path) {
-            Ok(file) => Ok(file),
-            Err(FileErrors(errors)) => Err(Reported {
-                details: errors.iter().map(ToString::to_string).collect(),
-                summary: format!(
-                    "{} error(s) in `{}`: fix them and run again; nothing was changed",
-                    errors.len(),
-                    path.display()
-                ),
-                annotations: errors
-                    .iter()
-                    .map(|e| actions::error_annotation(&e.file, e.position, &e.message))
-                    .collect(),
-            }
-            .into()),
-        }
+        config::load(path).map_err(|FileErrors(errors)| {
+            let summary = format!(
+                "{} error(s) in `{}`: fix them and run again; nothing was changed",
+                errors.len(),
+                path.display()
+            );
+            file_errors(&errors.iter().collect::<Vec<_>>(), summary)
+        })
     }
 
     /// The files that could not be read, as targets that could not be planned.
@@ -103,19 +95,12 @@ impl<'a> Context<'a> {
             return Ok(());
         }
         let errors: Vec<&config::FileError> = broken.iter().flat_map(|(_, e)| &e.0).collect();
-        Err(Reported {
-            details: errors.iter().map(ToString::to_string).collect(),
-            summary: format!(
-                "{} error(s) in {} file(s): fix them and run again; nothing was changed",
-                errors.len(),
-                broken.len()
-            ),
-            annotations: errors
-                .iter()
-                .map(|e| actions::error_annotation(&e.file, e.position, &e.message))
-                .collect(),
-        }
-        .into())
+        let summary = format!(
+            "{} error(s) in {} file(s): fix them and run again; nothing was changed",
+            errors.len(),
+            broken.len()
+        );
+        Err(file_errors(&errors, summary))
     }
 
     /// The file's text and its validated content, for editing.
@@ -140,7 +125,7 @@ impl<'a> Context<'a> {
             .into());
         }
         if dry_run {
-            print!("{}", edit::diff(before, after, &name));
+            print!("{}", render::text::file_diff(before, after, &name));
             return Ok(());
         }
         if before == after {
@@ -217,9 +202,7 @@ impl<'a> Context<'a> {
             eprintln!("{message}");
         }
     }
-}
 
-impl<'a> Context<'a> {
     pub fn new(global: &'a GlobalArgs) -> Context<'a> {
         let log: fn(fmt::Arguments<'_>) = log_line;
         Context {
@@ -327,6 +310,26 @@ impl<'a> Context<'a> {
             );
         }
     }
+}
+
+/// Appends to the GitHub Actions job summary, when there is one.
+pub fn summarize(markdown: &str) {
+    if let Err(error) = actions::append_step_summary(markdown) {
+        eprintln!("warning: cannot append to GITHUB_STEP_SUMMARY: {error}");
+    }
+}
+
+/// File errors as one failure: each error on its line, and an annotation each in Actions.
+fn file_errors(errors: &[&config::FileError], summary: String) -> anyhow::Error {
+    Reported {
+        details: errors.iter().map(ToString::to_string).collect(),
+        summary,
+        annotations: errors
+            .iter()
+            .map(|e| actions::error_annotation(&e.file, e.position, &e.message))
+            .collect(),
+    }
+    .into()
 }
 
 /// Asks the Actions runner to mask a token we minted, on stderr (the runner reads workflow

@@ -3,7 +3,7 @@
 
 use crate::actions;
 use crate::cli::{PlanArgs, PlanFormat};
-use crate::commands::{Context, EXIT_CHANGES, EXIT_OK, Reported, Scope};
+use crate::commands::{Context, EXIT_CHANGES, EXIT_OK, Reported, Scope, summarize};
 use crate::config::LoadedFile;
 use crate::github::{Token, comments};
 use crate::model::{DesiredState, LiveState, Login, TeamSlug};
@@ -38,9 +38,7 @@ async fn run_one(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
             (failure.clone(), failure)
         }
     };
-    if let Err(error) = actions::append_step_summary(&summary) {
-        eprintln!("warning: cannot append to GITHUB_STEP_SUMMARY: {error}");
-    }
+    summarize(&summary);
     let (plan, diff) = match result {
         Ok(planned) => planned,
         Err(error) => {
@@ -99,16 +97,19 @@ async fn run_one(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
 async fn compute(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<(Plan, SeatDiff)> {
     let today = ctx.today()?;
     let file = ctx.load_file()?;
-    compute_for(ctx, args.state.as_deref(), &file, today).await
+    let (plan, live) = compute_for(ctx, args.state.as_deref(), &file, today).await?;
+    let diff = seat_diff(&plan, &file.desired, &live, today);
+    Ok((plan, diff))
 }
 
-/// The plan of one loaded file, from `state` (a snapshot) or GitHub, and its diff.
+/// The plan of one loaded file, from `state` (a snapshot) or GitHub, and the live state it
+/// was made from.
 async fn compute_for(
     ctx: &Context<'_>,
     state: Option<&Path>,
     file: &LoadedFile,
     today: Date,
-) -> anyhow::Result<(Plan, SeatDiff)> {
+) -> anyhow::Result<(Plan, LiveState)> {
     let (live, lookups) = match state {
         Some(path) => (
             read_snapshot_of(path, file.desired.kind)?,
@@ -122,8 +123,7 @@ async fn compute_for(
         }
     };
     let plan = ctx.plan(file, &live, &lookups, today)?;
-    let diff = seat_diff(&plan, &file.desired, &live, today);
-    Ok((plan, diff))
+    Ok((plan, live))
 }
 
 /// Many targets: planned at the same time (one `--max-concurrency`, one points budget per
@@ -168,9 +168,7 @@ async fn run_many(ctx: &Context<'_>, args: &PlanArgs, loaded: Loaded) -> anyhow:
         plans,
         failed,
     );
-    if let Err(error) = actions::append_step_summary(&render::markdown::plan_set_summary(&set)) {
-        eprintln!("warning: cannot append to GITHUB_STEP_SUMMARY: {error}");
-    }
+    summarize(&render::markdown::plan_set_summary(&set));
     let markdown = render::markdown::plan_set(&set);
     if let Some(out) = &args.out {
         std::fs::write(out, render::json::plan_set(&set))

@@ -63,12 +63,4 @@ impl Owner {
             }
         }
     }
-
-    /// What the owner is called in messages: "org `acme`", "enterprise `acme-corp`".
-    pub fn describe(&self) -> String {
-        match self.kind {
-            TargetKind::Org => format!("org `{}`", self.name),
-            TargetKind::Enterprise => format!("enterprise `{}`", self.name),
-        }
-    }
 }

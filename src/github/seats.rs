@@ -108,15 +108,6 @@ impl RawSeat {
     }
 }
 
-/// Builds an org's live state from decoded pages.
-pub fn live_state_from_pages(pages: impl IntoIterator<Item = SeatPage>) -> LiveState {
-    let mut live = LiveState::default();
-    for page in pages {
-        add_page(&mut live, page, TargetKind::Org);
-    }
-    live
-}
-
 /// Adds a page's seats as it arrives, in any order: raw pages are not kept.
 fn add_page(live: &mut LiveState, page: SeatPage, kind: TargetKind) {
     for mut raw in page.seats {

@@ -76,16 +76,10 @@ pub fn plan_set_summary(set: &PlanSet) -> String {
 
 /// The table, then each target's plan as a section (without its own marker).
 fn render_set(set: &PlanSet, limit: Option<usize>, place: Place) -> String {
-    let t = &set.summary;
     let mut out = format!(
-        "{MARKER}\n## Copilot seats plans for {} targets\n\n{} planned, {} failed, {} blocked; seats {} -> {}; {} USD a month.\n\n",
-        t.targets,
-        t.planned,
-        t.failed,
-        t.blocked,
-        t.seats_before,
-        t.seats_after,
-        super::text::signed(t.monthly_cost_delta_usd)
+        "{MARKER}\n## Copilot seats plans for {} targets\n\n{} a month.\n\n",
+        set.summary.targets,
+        super::text::totals(&set.summary)
     );
     out.push_str("| target | adds | removes | seats before → after | monthly cost | status |\n|---|---:|---:|---:|---:|---|\n");
     for plan in &set.plans {

@@ -1,7 +1,7 @@
 //! Plans and apply reports for people: a summary line, `+`/`-` lines, the requests.
 
 use crate::apply::{ApplyReport, Outcome};
-use crate::plan::{Change, Plan, PlanSet};
+use crate::plan::{Change, Plan, PlanSet, Totals};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -28,16 +28,10 @@ pub fn plan(plan: &Plan, color: bool) -> String {
 
 /// Many targets' plans: a table with a row per target, then a section per target.
 pub fn plan_set(set: &PlanSet, color: bool) -> String {
-    let t = &set.summary;
     let mut out = format!(
-        "Plans for {} target(s): {} planned, {} failed, {} blocked; seats {} -> {}; {} USD/month.\n\n",
-        t.targets,
-        t.planned,
-        t.failed,
-        t.blocked,
-        t.seats_before,
-        t.seats_after,
-        signed(t.monthly_cost_delta_usd)
+        "Plans for {} target(s): {}/month.\n\n",
+        set.summary.targets,
+        totals(&set.summary)
     );
     let mut rows = vec![[
         "TARGET".to_string(),
@@ -96,6 +90,19 @@ pub fn plan_set(set: &PlanSet, color: bool) -> String {
         }
     }
     out
+}
+
+/// The totals of a plan set: `2 planned, 1 failed, 0 blocked; seats 4 -> 5; +19 USD`.
+pub(crate) fn totals(t: &Totals) -> String {
+    format!(
+        "{} planned, {} failed, {} blocked; seats {} -> {}; {} USD",
+        t.planned,
+        t.failed,
+        t.blocked,
+        t.seats_before,
+        t.seats_after,
+        signed(t.monthly_cost_delta_usd)
+    )
 }
 
 /// A target's state in the table.
@@ -301,11 +308,7 @@ pub(crate) fn signed(amount: f64) -> String {
 
 /// A unified diff of the seats the org holds today against those after the plan.
 pub fn seat_diff(today: &str, after: &str, color: bool) -> String {
-    let diff = similar::TextDiff::from_lines(today, after)
-        .unified_diff()
-        .context_radius(2)
-        .header("seats today", "seats after this plan")
-        .to_string();
+    let diff = unified_diff(today, after, "seats today", "seats after this plan");
     if !color {
         return diff;
     }
@@ -322,6 +325,20 @@ pub fn seat_diff(today: &str, after: &str, color: bool) -> String {
             None
         }
     })
+}
+
+/// A unified diff of the file before and after, for `--dry-run`.
+pub fn file_diff(before: &str, after: &str, name: &str) -> String {
+    unified_diff(before, after, name, &format!("{name} (edited)"))
+}
+
+/// A unified diff with two lines of context (the `similar` crate).
+fn unified_diff(before: &str, after: &str, from: &str, to: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(2)
+        .header(from, to)
+        .to_string()
 }
 
 /// What the plan leaves alone, under the diff.
