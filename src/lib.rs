@@ -111,6 +111,11 @@ pub fn install_panic_hook() {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
+        if stdout_closed(&payload) {
+            // `copilot-seats plan | head`: the reader left. Not a bug: stop quietly, as
+            // Unix tools do (128 + SIGPIPE).
+            std::process::exit(141);
+        }
         let backtrace = std::env::var_os("RUST_BACKTRACE")
             .filter(|v| !v.is_empty() && v != "0")
             .map(|_| format!("\n{}", std::backtrace::Backtrace::force_capture()))
@@ -123,6 +128,11 @@ pub fn install_panic_hook() {
             }
         }
     }));
+}
+
+/// Whether a panic is `print!` failing because standard output was closed.
+fn stdout_closed(payload: &str) -> bool {
+    payload.starts_with("failed printing to stdout") && payload.contains("Broken pipe")
 }
 
 /// The line a panic prints.

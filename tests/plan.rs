@@ -252,3 +252,28 @@ fn no_changes_with_undeclared_seats_left_alone_says_so() {
     );
     assert!(!text.contains("match the file"), "{text}");
 }
+
+#[test]
+fn a_reader_that_leaves_early_is_no_crash() {
+    // `copilot-seats seats … | head`: more output than a pipe holds, and nobody reading.
+    let seats: Vec<String> = (0..3000)
+        .map(|i| format!(r#"{{"created_at": "2025-01-01T00:00:00Z", "assignee": {{"login": "user-{i:05}"}}}}"#))
+        .collect();
+    let ws = Workspace::new("org: acme\n");
+    ws.write(
+        "seats.json",
+        &format!(r#"{{"total_seats": 3000, "seats": [{}]}}"#, seats.join(",")),
+    );
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("copilot-seats"))
+        .current_dir(ws.dir.path())
+        .args(["seats", "--state", "seats.json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("wait");
+    let err = stderr(&output);
+    assert!(!err.contains("crashed"), "{err}");
+    assert_eq!(output.status.code(), Some(141), "{err}");
+}
