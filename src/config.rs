@@ -291,11 +291,11 @@ impl Validator<'_> {
             }
             (Some(value), None) => (
                 TargetKind::Org,
-                self.name(value, "org", "organization", is_valid_login),
+                self.name(value, "org", "organization", is_valid_account),
             ),
             (None, Some(value)) => (
                 TargetKind::Enterprise,
-                self.name(value, "enterprise", "enterprise slug", is_valid_login),
+                self.name(value, "enterprise", "enterprise slug", is_valid_account),
             ),
             (Some(_), Some(_)) => {
                 self.error(
@@ -739,18 +739,54 @@ fn whole(number: &yaml_serde::Number) -> Option<u64> {
     })
 }
 
-/// A GitHub login (also an organization name): 1-39 characters, ASCII letters, digits and
-/// single hyphens, not at either end.
+/// A user's login (SPEC 2): a handle (ASCII letters, digits and single hyphens, not at
+/// either end), or for an Enterprise Managed User a handle, `_` and the enterprise's short
+/// code (`jdoe_initech`); 39 characters in all.
 pub fn is_valid_login(name: &str) -> Result<(), String> {
     if name.is_empty() || name.len() > 39 {
+        return Err(
+            "a login has 1 to 39 characters (for Enterprise Managed Users, with `_` and the short code)"
+                .into(),
+        );
+    }
+    match name.split_once('_') {
+        // An Enterprise Managed User: the handle, `_`, the enterprise's short code.
+        Some((handle, short_code)) => {
+            is_valid_handle(handle)?;
+            if short_code.is_empty() {
+                return Err("a login cannot end with `_`: write the enterprise's short code after it (`jdoe_initech`)".into());
+            }
+            if let Some(c) = short_code.chars().find(|c| !c.is_ascii_alphanumeric()) {
+                return Err(format!(
+                    "`{}` is not allowed after `_`: an Enterprise Managed User's login ends with `_` and the enterprise's short code, ASCII letters and digits (`jdoe_initech`)",
+                    c.escape_default()
+                ));
+            }
+            Ok(())
+        }
+        None => is_valid_handle(name),
+    }
+}
+
+/// An organization's login or an enterprise's slug: a handle, never an EMU suffix.
+pub fn is_valid_account(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > 39 {
         return Err("a login has 1 to 39 characters".into());
+    }
+    is_valid_handle(name)
+}
+
+/// ASCII letters, digits and single hyphens, not at either end.
+fn is_valid_handle(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("a login cannot start with `_`".into());
     }
     if let Some(c) = name
         .chars()
         .find(|c| !c.is_ascii_alphanumeric() && *c != '-')
     {
         return Err(format!(
-            "`{}` is not allowed: use ASCII letters, digits and single hyphens",
+            "`{}` is not allowed: use ASCII letters, digits and single hyphens (an Enterprise Managed User's login adds one `_` and the short code)",
             c.escape_default()
         ));
     }
@@ -953,7 +989,12 @@ mod tests {
     #[test]
     fn invalid_logins_are_errors() {
         for (login, why) in [
-            ("a_b", "`_` is not allowed"),
+            ("a.b", "`.` is not allowed"),
+            ("a_b_c", "`_` is not allowed after `_`"),
+            ("jdoe_", "cannot end with `_`"),
+            ("_initech", "cannot start with `_`"),
+            ("-jdoe_initech", "cannot start or end with a hyphen"),
+            ("jdoe_ini-tech", "`-` is not allowed after `_`"),
             ("-alice", "cannot start or end with a hyphen"),
             ("alice-", "cannot start or end with a hyphen"),
             ("al--ice", "two hyphens in a row"),
@@ -968,6 +1009,11 @@ mod tests {
             assert!(error.contains(why), "{login}: {error}");
         }
         assert!(parse("f.yaml", "org: acme\nusers: [a-b-c, A1, x]\n").is_ok());
+        // Enterprise Managed Users (SPEC 2): handle, `_`, short code; 39 in all.
+        let emu = "org: acme\nusers: [jdoe_initech, mary-ann_ACME2, a23456789012345678901234567890_1234567]\nignore: {users: [bot_initech]}\n";
+        assert!(parse("f.yaml", emu).is_ok());
+        let error = one_error("org: acme_initech\n");
+        assert!(error.contains("`_` is not allowed"), "{error}");
     }
 
     #[test]
@@ -1124,7 +1170,7 @@ mod tests {
 
     #[test]
     fn every_error_is_reported_at_once_in_file_order() {
-        let text = "org: acme\nusers:\n  - bad_login\n  - alice\n  - ALICE\n  - login: bob\n    expires: soon\nteams: [Ops]\nextra: 1\n";
+        let text = "org: acme\nusers:\n  - bad.login\n  - alice\n  - ALICE\n  - login: bob\n    expires: soon\nteams: [Ops]\nextra: 1\n";
         let errors = errors(text);
         let lines: Vec<&str> = errors
             .iter()

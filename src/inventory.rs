@@ -1,7 +1,7 @@
 //! `seats`: the live seats as rows, with how long each has gone unused, filtered and sorted
 //! by login. Pure, like the planner; the renderers shape the rows.
 
-use crate::model::{LiveState, Seat, SeatSource, TeamSlug};
+use crate::model::{Grant, LiveState, Seat, SeatSource, TeamSlug};
 use serde::Serialize;
 use time::Date;
 
@@ -63,16 +63,20 @@ impl SeatRow {
 }
 
 impl SeatFilter {
-    pub fn matches(&self, seat: &Seat, today: Date) -> bool {
+    /// Whether `seat` passes. In an enterprise, `team` matches every user holding that
+    /// team's grant, whatever else they hold (their row shows their best grant).
+    pub fn matches(&self, seat: &Seat, grants: Option<&[Grant]>, today: Date) -> bool {
         let inactive = self.inactive_days.is_none_or(|days| {
             seat.days_inactive(today)
                 .is_some_and(|idle| idle >= i64::from(days))
         });
         let never_used = !self.never_used || seat.last_activity_at.is_none();
-        let team = self
-            .team
-            .as_ref()
-            .is_none_or(|slug| seat.team() == Some(slug));
+        let team = self.team.as_ref().is_none_or(|slug| match grants {
+            Some(grants) => grants
+                .iter()
+                .any(|g| matches!(&g.source, SeatSource::Team { slug: team, .. } if team == slug)),
+            None => seat.team() == Some(slug),
+        });
         inactive && never_used && team
     }
 }
@@ -81,11 +85,14 @@ impl SeatFilter {
 pub fn rows(live: &LiveState, filter: &SeatFilter, today: Date) -> Vec<SeatRow> {
     live.seats
         .values()
-        .filter(|seat| filter.matches(seat, today))
+        .filter(|seat| {
+            let grants = live.grants.get(&seat.login).map(Vec::as_slice);
+            filter.matches(seat, grants, today)
+        })
         .map(|seat| {
             let mut row = SeatRow::new(seat, today);
             if let Some(grants) = live.grants.get(&seat.login) {
-                row.grants = grants.iter().map(ToString::to_string).collect();
+                row.grants = grants.iter().map(Grant::label).collect();
             }
             row
         })

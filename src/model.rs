@@ -146,6 +146,34 @@ impl Seat {
     }
 }
 
+/// One grant of an enterprise licence: the enterprise's seat list has one object per org,
+/// enterprise team or own licence that gives the user Copilot (API.md "Enterprise").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub source: SeatSource,
+    /// `YYYY-MM-DD` when this grant is pending cancellation.
+    pub pending_cancellation_date: Option<Box<str>>,
+}
+
+impl Grant {
+    pub fn is_active(&self) -> bool {
+        self.pending_cancellation_date.is_none()
+    }
+
+    /// `direct`, `team:ent:x` or `org:acme`, with a pending cancellation after it.
+    pub fn label(&self) -> String {
+        let label = match &self.source {
+            SeatSource::Direct => "direct".to_string(),
+            SeatSource::Team { slug, .. } => format!("team:{slug}"),
+            SeatSource::Org { org } => format!("org:{org}"),
+        };
+        match &self.pending_cancellation_date {
+            Some(date) => format!("{label} (pending cancellation {date})"),
+            None => label,
+        }
+    }
+}
+
 /// The seats of an organization as GitHub reports them now, deduplicated by login.
 #[derive(Clone, Debug, Default)]
 pub struct LiveState {
@@ -154,12 +182,9 @@ pub struct LiveState {
     pub seats_without_assignee: usize,
     /// The `plan_type` the seats show (`business`, `enterprise`), for the default price.
     pub plan_type: Option<String>,
-    /// In an enterprise: users who also hold a seat through an org (login -> org), so keep
-    /// access when their enterprise-level licence goes.
-    pub through_orgs: BTreeMap<Login, Box<str>>,
-    /// In an enterprise: every grant of each user's licence, as `seats` lists them
-    /// (`direct`, `team:ent:x`, `org:acme`).
-    pub grants: BTreeMap<Login, Vec<Box<str>>>,
+    /// In an enterprise: every grant of each user's licence, as the list gives them (one
+    /// object per grant, deduplicated). Empty for an org, whose list has one seat per user.
+    pub grants: BTreeMap<Login, Vec<Grant>>,
 }
 
 impl LiveState {
@@ -178,36 +203,62 @@ impl LiveState {
         live
     }
 
-    /// Adds a seat. A login listed twice (pages shifting under concurrent changes) keeps
-    /// its active entry over a pending one, so the result does not depend on arrival order.
-    /// Adds one grant of an enterprise's list: recorded, then merged as `add` does.
+    /// Adds one grant of an enterprise's list: recorded (once: pages that shift may list it
+    /// twice; an active copy wins), then merged into `seats` as `add` does.
     pub fn add_grant(&mut self, seat: Seat) {
-        let label: Box<str> = match &seat.source {
-            SeatSource::Direct => "direct".into(),
-            SeatSource::Team { slug, .. } => format!("team:{slug}").into(),
-            SeatSource::Org { org } => format!("org:{org}").into(),
+        let grant = Grant {
+            source: seat.source.clone(),
+            pending_cancellation_date: seat.pending_cancellation_date.clone(),
         };
-        let label = match &seat.pending_cancellation_date {
-            Some(date) => format!("{label} (pending cancellation {date})").into(),
-            None => label,
-        };
-        self.grants
-            .entry(seat.login.clone())
-            .or_default()
-            .push(label);
+        let grants = self.grants.entry(seat.login.clone()).or_default();
+        match grants.iter_mut().find(|g| g.source == grant.source) {
+            Some(known) if known.is_active() => {}
+            Some(known) => *known = grant,
+            None => grants.push(grant),
+        }
         self.add(seat);
     }
 
+    /// Adds a seat. A login listed twice (pages shifting under concurrent changes) keeps
+    /// its active entry over a pending one, so the result does not depend on arrival order.
     pub fn add(&mut self, seat: Seat) {
-        if let (SeatSource::Org { org }, true) = (&seat.source, seat.is_active()) {
-            self.through_orgs.insert(seat.login.clone(), org.clone());
-        }
         match self.seats.get(&seat.login) {
             Some(existing) if rank(existing) >= rank(&seat) => {}
             _ => {
                 self.seats.insert(seat.login.clone(), seat);
             }
         }
+    }
+
+    /// Where `login`'s seat comes from today, every active source: an enterprise's active
+    /// grants, or an org's one seat.
+    pub fn active_sources(&self, login: &Login) -> Vec<&SeatSource> {
+        match self.grants.get(login) {
+            Some(grants) => grants
+                .iter()
+                .filter(|g| g.is_active())
+                .map(|g| &g.source)
+                .collect(),
+            None => self
+                .active_seat(login)
+                .map(|seat| vec![&seat.source])
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Whether `login` holds an active seat of this source.
+    pub fn holds(&self, login: &Login, source: &SeatSource) -> bool {
+        self.active_sources(login).contains(&source)
+    }
+
+    /// The org through whose own assignment `login` holds an active seat, if any.
+    pub fn org_grant(&self, login: &Login) -> Option<&str> {
+        self.active_sources(login)
+            .into_iter()
+            .find_map(|source| match source {
+                SeatSource::Org { org } => Some(&**org),
+                _ => None,
+            })
     }
 
     pub fn active_seats(&self) -> impl Iterator<Item = &Seat> {
@@ -218,27 +269,53 @@ impl LiveState {
         self.seats.get(login).filter(|seat| seat.is_active())
     }
 
-    /// Teams seen as `assigning_team` on active seats, with their display names. GitHub has
-    /// no endpoint listing selected teams, so this is all that can be known of them.
+    /// Teams seen as `assigning_team` on active seats (on any active grant, in an
+    /// enterprise), with their display names. GitHub has no endpoint listing selected
+    /// teams, so this is all that can be known of them.
     pub fn visible_teams(&self) -> BTreeMap<TeamSlug, Box<str>> {
-        self.active_seats()
-            .filter_map(|seat| match &seat.source {
-                SeatSource::Team { slug, name } => Some((slug.clone(), name.clone())),
-                SeatSource::Direct | SeatSource::Org { .. } => None,
-            })
+        let team = |source: &SeatSource| match source {
+            SeatSource::Team { slug, name } => Some((slug.clone(), name.clone())),
+            SeatSource::Direct | SeatSource::Org { .. } => None,
+        };
+        if self.grants.is_empty() {
+            return self.active_seats().filter_map(|s| team(&s.source)).collect();
+        }
+        self.grants
+            .values()
+            .flatten()
+            .filter(|g| g.is_active())
+            .filter_map(|g| team(&g.source))
             .collect()
+    }
+
+    /// The users holding an active seat through `slug` (an enterprise: every user with
+    /// that team's grant, whatever else they hold).
+    pub fn team_holders<'a>(&'a self, slug: &'a TeamSlug) -> impl Iterator<Item = &'a Login> {
+        self.seats.keys().filter(move |login| {
+            self.active_sources(login)
+                .iter()
+                .any(|source| matches!(source, SeatSource::Team { slug: team, .. } if team == slug))
+        })
     }
 
     /// `sha256:` of the sorted active seats (login and source), for the stale-plan check.
     pub fn digest(&self) -> String {
         let mut hasher = Sha256::new();
-        for seat in self.active_seats() {
-            let source = match &seat.source {
-                SeatSource::Team { slug, .. } => format!("team:{}", slug.key()),
-                SeatSource::Direct => "direct".to_string(),
-                SeatSource::Org { org } => format!("org:{}", org.to_ascii_lowercase()),
-            };
-            hasher.update(format!("{}\t{}\n", seat.login.key(), source));
+        for login in self.seats.keys() {
+            let mut sources: Vec<String> = self
+                .active_sources(login)
+                .into_iter()
+                .map(|source| match source {
+                    SeatSource::Team { slug, .. } => format!("team:{}", slug.key()),
+                    SeatSource::Direct => "direct".to_string(),
+                    SeatSource::Org { org } => format!("org:{}", org.to_ascii_lowercase()),
+                })
+                .collect();
+            // An enterprise's grants, in a stable order; an org seat has one source.
+            sources.sort();
+            for source in sources {
+                hasher.update(format!("{}\t{}\n", login.key(), source));
+            }
         }
         format!("sha256:{}", hex(&hasher.finalize()))
     }

@@ -3,7 +3,7 @@
 
 use crate::cli::ExportArgs;
 use crate::commands::{Context, EXIT_OK};
-use crate::config::is_valid_login;
+use crate::config::is_valid_account;
 use crate::github::owner::Owner;
 use crate::inventory::SeatFilter;
 use crate::model::{Login, SeatSource};
@@ -14,7 +14,7 @@ use std::path::Path;
 
 pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
     if let Some(enterprise) = &args.enterprise {
-        if let Err(why) = is_valid_login(enterprise) {
+        if let Err(why) = is_valid_account(enterprise) {
             bail!("`{enterprise}` is not an enterprise slug: {why}");
         }
         let owner = Owner::enterprise(enterprise);
@@ -34,7 +34,7 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
         return Ok(EXIT_OK);
     }
     for org in &args.org {
-        if let Err(why) = is_valid_login(org) {
+        if let Err(why) = is_valid_account(org) {
             bail!("`{org}` is not an organization name: {why}");
         }
     }
@@ -85,7 +85,7 @@ async fn export(
                 ..SeatFilter::default()
             };
             live.active_seats()
-                .filter(|seat| seat.source == SeatSource::Direct && inactive.matches(seat, today))
+                .filter(|seat| seat.source == SeatSource::Direct && inactive.matches(seat, None, today))
                 .filter_map(|seat| Some((seat.login.clone(), seat.days_inactive(today)?)))
                 .collect()
         }

@@ -160,7 +160,7 @@ impl<'a> Context<'a> {
     /// The org of `--org`, else of the file, with the file when it was read.
     pub fn org_and_file(&self, flag: Option<&str>) -> anyhow::Result<(String, Option<LoadedFile>)> {
         if let Some(org) = flag {
-            if let Err(why) = config::is_valid_login(org) {
+            if let Err(why) = config::is_valid_account(org) {
                 bail!("`{org}` is not an organization name: {why}");
             }
             return Ok((org.to_string(), None));

@@ -2,7 +2,7 @@
 
 use crate::cli::{SeatsArgs, SeatsFormat};
 use crate::commands::{Context, EXIT_OK};
-use crate::config::{is_valid_enterprise_team, is_valid_login, is_valid_slug};
+use crate::config::{is_valid_account, is_valid_enterprise_team, is_valid_login, is_valid_slug};
 use crate::github::Client;
 use crate::github::members;
 use crate::github::owner::Owner;
@@ -15,7 +15,7 @@ use anyhow::{Context as _, bail};
 pub async fn run(ctx: &Context<'_>, args: &SeatsArgs) -> anyhow::Result<i32> {
     let owner = match &args.enterprise {
         Some(slug) => {
-            if let Err(why) = is_valid_login(slug) {
+            if let Err(why) = is_valid_account(slug) {
                 bail!("`{slug}` is not an enterprise slug: {why}");
             }
             Owner::enterprise(slug)

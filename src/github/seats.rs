@@ -163,11 +163,14 @@ const LIST_TRIES: usize = 3;
 /// The most GitHub serves in one page.
 const PER_PAGE: u64 = 100;
 
-/// All seats of `org`, `per_page=100`. Page 1 gives `total_seats`, so the other pages are
-/// read `concurrency` at a time; without it, `Link: rel="next"` is followed. Pages are
+/// All seats of `owner`, `per_page=100`, page by page as GitHub's `Link` header gives them:
+/// page 1's `rel="last"` names the page count, so pages 2 to last are read `concurrency`
+/// at a time, and any page after the last one that still links a `rel="next"` is followed.
+/// The count is never derived from `total_seats`: an enterprise's list has one object per
+/// grant while `total_seats` counts each user once (API.md "Enterprise"). Pages are
 /// offsets, so a seat added or removed while they are read shifts the rest: when
-/// `total_seats` differs between pages, the list is read again. `progress` hears
-/// (pages read, pages in all).
+/// `total_seats` (users, for an enterprise) differs between pages, the list is read again.
+/// `progress` hears (pages read, pages in all).
 pub async fn fetch_live_state(
     client: &Client,
     owner: &Owner,
@@ -202,36 +205,50 @@ async fn read_seat_list(
     let total = first.total_seats;
     let mut live = LiveState::default();
     add_page(&mut live, first, kind);
-    if page::next_link(&answer).is_none() {
-        return Ok(Some(live));
-    }
-    let Some(total) = total else {
-        // No count to plan the pages with: follow the links one by one.
-        let mut pager = Pager::after(client, &first_url, &answer)?;
-        while let Some((page, _)) = pager.next::<SeatPage>().await? {
-            add_page(&mut live, page, kind);
+    let pages = match (page::next_link(&answer), page::last_page(&answer)) {
+        (None, _) => return Ok(Some(live)),
+        (Some(_), Some(last)) => usize::try_from(last.max(2)).unwrap_or(usize::MAX),
+        // No page count: follow the links one by one.
+        (Some(_), None) => {
+            let mut pager = Pager::after(client, &first_url, &answer)?;
+            let mut changed = false;
+            while let Some((page, _)) = pager.next::<SeatPage>().await? {
+                changed |= page.total_seats != total;
+                add_page(&mut live, page, kind);
+            }
+            return Ok((!changed).then_some(live));
         }
-        return Ok(Some(live));
     };
-    let pages = usize::try_from(total.div_ceil(PER_PAGE).max(1)).unwrap_or(usize::MAX);
     progress(1, pages);
     let base = &base;
     let mut fetches = stream::iter(2..=pages)
         .map(|page| async move {
-            let (seats, answer): (SeatPage, _) =
-                client.get_json(&format!("{base}&page={page}")).await?;
-            Ok::<_, GitHubError>((page, seats, page::next_link(&answer).is_some()))
+            let url = format!("{base}&page={page}");
+            let (seats, answer): (SeatPage, _) = client.get_json(&url).await?;
+            Ok::<_, GitHubError>((page, url, seats, answer))
         })
         .buffer_unordered(concurrency);
     let mut done = 1;
     let mut changed = false;
+    let mut beyond_last = None;
     while let Some(result) = fetches.next().await {
-        let (page, seats, has_next) = result?;
-        // Another count, or more pages than it implies: the list moved under us.
-        changed |= seats.total_seats != Some(total) || (page == pages && has_next);
+        let (page, url, seats, answer) = result?;
+        // Another count: the list moved under us.
+        changed |= seats.total_seats != total;
+        if page == pages && page::next_link(&answer).is_some() {
+            beyond_last = Some((url, answer));
+        }
         add_page(&mut live, seats, kind);
         done += 1;
         progress(done, pages);
+    }
+    // The list grew past the last page page 1 announced: follow `next` from there.
+    if let Some((url, answer)) = beyond_last {
+        let mut pager = Pager::after(client, &url, &answer)?;
+        while let Some((page, _)) = pager.next::<SeatPage>().await? {
+            changed |= page.total_seats != total;
+            add_page(&mut live, page, kind);
+        }
     }
     Ok((!changed).then_some(live))
 }

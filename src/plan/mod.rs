@@ -9,7 +9,7 @@ mod wire;
 pub use set::{FailedTarget, PlanSet, SavedPlans, Totals};
 pub use wire::{
     BATCH_SIZE, Change, Endpoints, FORMAT_VERSION, Method, Plan, PlanMeta, Request, RequestBody,
-    Suggestion, Summary,
+    Seated, Suggestion, Summary,
 };
 
 use crate::model::{
@@ -132,7 +132,11 @@ fn removed_team_slugs<'a>(
         .collect()
 }
 
-/// Declared, unexpired users that need a POST, with the reason.
+/// Declared, unexpired users that need a POST, with the reason. An org's user needs one
+/// without an active seat, or when it comes only through a team this plan removes. An
+/// enterprise's `users:` are its own licences (README "Enterprise licences"): a declared
+/// user without an active one of their own gets it, even while they hold a seat through
+/// an org or an enterprise team, so that losing that org seat or team leaves them seated.
 fn users_to_add<'a>(
     desired: &'a DesiredState,
     live: &LiveState,
@@ -142,21 +146,62 @@ fn users_to_add<'a>(
     let mut adds = Vec::new();
     let mut seats = Cursor::new(&live.seats);
     for entry in desired.users.values().filter(|e| !e.is_expired(today)) {
-        let reason = match seats.get(&entry.name) {
-            None => "declared".to_string(),
-            Some(seat) => match (&seat.pending_cancellation_date, &seat.source) {
-                (Some(date), _) => {
-                    format!("declared; re-activates the seat pending cancellation on {date}")
-                }
-                (None, SeatSource::Team { slug, .. }) if removed_teams.contains(slug) => {
-                    format!("declared; keeps the seat while team `{slug}` is removed")
-                }
-                (None, _) => continue,
+        let seat = seats.get(&entry.name);
+        let reason = match desired.kind {
+            TargetKind::Org => match seat {
+                None => "declared".to_string(),
+                Some(seat) => match (&seat.pending_cancellation_date, &seat.source) {
+                    (Some(date), _) => {
+                        format!("declared; re-activates the seat pending cancellation on {date}")
+                    }
+                    (None, SeatSource::Team { slug, .. }) if removed_teams.contains(slug) => {
+                        format!("declared; keeps the seat while team `{slug}` is removed")
+                    }
+                    (None, _) => continue,
+                },
+            },
+            TargetKind::Enterprise => match own_licence_reason(live, &entry.name) {
+                Some(reason) => reason,
+                None => continue,
             },
         };
         adds.push((entry, reason));
     }
     adds
+}
+
+/// Why a declared enterprise user gets a licence of their own, or `None` when they hold
+/// an active one.
+fn own_licence_reason(live: &LiveState, login: &Login) -> Option<String> {
+    let grants = live.grants.get(login).map(Vec::as_slice).unwrap_or_default();
+    if grants.iter().any(|g| g.is_active() && g.source == SeatSource::Direct) {
+        return None;
+    }
+    if let Some(date) = grants
+        .iter()
+        .filter(|g| g.source == SeatSource::Direct)
+        .find_map(|g| g.pending_cancellation_date.as_deref())
+    {
+        return Some(format!(
+            "declared; re-activates the licence pending cancellation on {date}"
+        ));
+    }
+    Some(match live.active_sources(login).first() {
+        None => "declared".to_string(),
+        Some(source) => format!(
+            "declared; holds a seat only {} today, and gets a licence of their own",
+            through(source)
+        ),
+    })
+}
+
+/// `through org `x`` or `through team `t``, for reasons.
+fn through(source: &SeatSource) -> String {
+    match source {
+        SeatSource::Org { org } => format!("through org `{org}`"),
+        SeatSource::Team { slug, .. } => format!("through team `{slug}`"),
+        SeatSource::Direct => "directly".to_string(),
+    }
 }
 
 /// The look-ups to make before `plan`.
@@ -196,6 +241,25 @@ pub fn plan(
     planner.finish(meta)
 }
 
+/// What step 4 does with an active seat of one's own (an org's direct seat, an
+/// enterprise's own licence).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OwnSeat<'a> {
+    /// Declared (and current) or ignored.
+    Keep,
+    /// An org's undeclared user covered by a declared team: no DELETE (GitHub's seat is
+    /// the team's to give).
+    ThroughTeam {
+        team: &'a TeamSlug,
+        expired: Option<Date>,
+    },
+    /// Undeclared, and `unmanaged: warn`.
+    LeftAlone,
+    Remove {
+        expired: Option<Date>,
+    },
+}
+
 /// The state of one planning run, carried from step to step.
 struct Planner<'a> {
     desired: &'a DesiredState,
@@ -209,8 +273,10 @@ struct Planner<'a> {
     /// The subset of `removals` this plan removes.
     removed_teams: BTreeSet<&'a TeamSlug>,
     added_users: BTreeSet<&'a Login>,
-    gaining_through_teams: BTreeSet<&'a Login>,
-    losing: BTreeSet<&'a Login>,
+    /// Members of the teams this plan adds.
+    added_team_members: BTreeSet<&'a Login>,
+    /// Teams seen on active seats.
+    visible_teams: BTreeMap<TeamSlug, Box<str>>,
     /// Undeclared seats kept because of `unmanaged: warn`.
     left_alone: u64,
     changes: Vec<Change>,
@@ -240,13 +306,17 @@ impl<'a> Planner<'a> {
             removals,
             removed_teams,
             added_users: BTreeSet::new(),
-            gaining_through_teams: BTreeSet::new(),
-            losing: BTreeSet::new(),
+            added_team_members: BTreeSet::new(),
+            visible_teams: live.visible_teams(),
             left_alone: 0,
             changes: Vec::new(),
             warnings: Vec::new(),
             errors: Vec::new(),
         }
+    }
+
+    fn enterprise(&self) -> bool {
+        self.desired.kind == TargetKind::Enterprise
     }
 
     /// What the plan could not see: seats without an assignee, and an offline plan.
@@ -258,8 +328,11 @@ impl<'a> Planner<'a> {
             ));
         }
         let mut through_orgs: BTreeMap<&str, usize> = BTreeMap::new();
-        for seat in self.live.active_seats() {
-            if let SeatSource::Org { org } = &seat.source {
+        for login in self.live.seats.keys() {
+            let sources = self.live.active_sources(login);
+            if let [SeatSource::Org { org }, ..] = sources[..]
+                && sources.iter().all(|s| matches!(s, SeatSource::Org { .. }))
+            {
                 *through_orgs.entry(org).or_default() += 1;
             }
         }
@@ -289,11 +362,7 @@ impl<'a> Planner<'a> {
             .iter()
             .filter(|r| !self.removed_teams.contains(r.slug))
         {
-            let holders = self
-                .live
-                .active_seats()
-                .filter(|s| s.team() == Some(removal.slug))
-                .count();
+            let holders = self.live.team_holders(removal.slug).count();
             self.left_alone += holders as u64;
             self.warnings.push(format!(
                 "team `{}` gives {holders} seat(s) but is not declared (unmanaged: warn): declare or ignore it",
@@ -302,8 +371,8 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// Step 1: declared users without an active seat, or whose seat goes with a removed
-    /// team; each must be an org member.
+    /// Step 1: declared users without an active seat (an enterprise: without a licence of
+    /// their own), or whose seat goes with a removed team; each must be an org member.
     fn add_users(&mut self) {
         let org = &self.desired.org;
         let user_adds = users_to_add(self.desired, self.live, &self.removed_teams, self.today);
@@ -327,28 +396,15 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// Whether `login`'s seat survives this plan before teams are added: active, and not
-    /// through a removed team unless the user is re-added directly.
-    fn keeps_seat(&self, login: &Login) -> bool {
-        match self.live.active_seat(login) {
-            None => false,
-            Some(seat) => {
-                seat.team().is_none_or(|t| !self.removed_teams.contains(t))
-                    || self.added_users.contains(login)
-            }
-        }
-    }
-
     /// Step 2: declared teams that no active seat shows. A team whose members all keep a
     /// seat otherwise is invisible at GitHub: its POST is a re-assert, not a change.
     fn add_teams(&mut self) {
         let org = &self.desired.org;
-        let visible = self.live.visible_teams();
         let invisible: Vec<&Entry<TeamSlug>> = self
             .active_teams
             .values()
             .copied()
-            .filter(|e| !visible.contains_key(&e.name))
+            .filter(|e| !self.visible_teams.contains_key(&e.name))
             .collect();
         for entry in invisible {
             let slug = &entry.name;
@@ -372,9 +428,9 @@ impl<'a> Planner<'a> {
                     let gaining: Vec<&Login> = info
                         .members
                         .iter()
-                        .filter(|m| !self.keeps_seat(m) && !self.added_users.contains(m))
+                        .filter(|m| !self.seated_without_team_adds(m))
                         .collect();
-                    self.gaining_through_teams.extend(gaining.iter().copied());
+                    self.added_team_members.extend(info.members.iter());
                     (info.name.clone(), gaining.is_empty(), gaining)
                 }
             };
@@ -395,13 +451,84 @@ impl<'a> Planner<'a> {
 
     /// Which declared team covers a login: seen on its seat, or in the team's member list.
     fn covering_team(&self, login: &Login) -> Option<&'a TeamSlug> {
+        let sources = self.live.active_sources(login);
         self.active_teams.keys().copied().find(|slug| {
-            self.live.active_seat(login).and_then(|s| s.team()) == Some(*slug)
+            sources
+                .iter()
+                .any(|s| matches!(s, SeatSource::Team { slug: t, .. } if t == *slug))
                 || self
                     .lookups
                     .team_info(slug)
                     .is_some_and(|info| info.members.contains(login))
         })
+    }
+
+    /// Step 4's decision for `login`'s active seat of their own. The same rule for an
+    /// enterprise whatever else the user holds (an org's seat, an enterprise team's
+    /// grant): undeclared, the own licence goes, and the plan says where they keep a seat.
+    fn own_seat(&self, login: &Login) -> OwnSeat<'a> {
+        let declared = self.desired.users.get(login);
+        if declared.is_some_and(|e| !e.is_expired(self.today))
+            || self.desired.ignore_users.contains(login)
+        {
+            return OwnSeat::Keep;
+        }
+        let expired = declared.and_then(|e| e.expires);
+        if !self.enterprise()
+            && let Some(team) = self.covering_team(login)
+        {
+            return OwnSeat::ThroughTeam { team, expired };
+        }
+        if expired.is_none() && self.desired.unmanaged == Unmanaged::Warn {
+            return OwnSeat::LeftAlone;
+        }
+        OwnSeat::Remove { expired }
+    }
+
+    /// Whether `login` holds a seat after this plan, not counting the teams it adds: a
+    /// seat of their own that step 4 keeps (or step 1 gives), an org's grant, a team that
+    /// stays, or a declared team, seen on seats, that lists them.
+    fn seated_without_team_adds(&self, login: &Login) -> bool {
+        if self.added_users.contains(login) {
+            return true;
+        }
+        self.live.active_sources(login).iter().any(|source| match source {
+            SeatSource::Direct => !matches!(self.own_seat(login), OwnSeat::Remove { .. }),
+            SeatSource::Org { .. } => true,
+            SeatSource::Team { slug, .. } => !self.removed_teams.contains(slug),
+        }) || self.active_teams.keys().any(|slug| {
+            self.visible_teams.contains_key(*slug)
+                && self
+                    .lookups
+                    .team_info(slug)
+                    .is_some_and(|info| info.members.contains(login))
+        })
+    }
+
+    /// Whether `login` holds a seat after this plan.
+    fn seated_after(&self, login: &Login) -> bool {
+        self.added_team_members.contains(login) || self.seated_without_team_adds(login)
+    }
+
+    /// Where `login` keeps a seat after losing one of their own, if anywhere.
+    fn kept_through(&self, login: &Login) -> Option<String> {
+        match self.live.org_grant(login) {
+            Some(org) => Some(format!("through org `{org}`")),
+            None => self
+                .kept_team(login)
+                .map(|team| format!("through team `{team}`")),
+        }
+    }
+
+    /// A team through which `login` keeps a seat: one on their seat that stays, or a
+    /// declared team that lists them.
+    fn kept_team(&self, login: &Login) -> Option<&TeamSlug> {
+        let sources = self.live.active_sources(login);
+        let kept = sources.into_iter().find_map(|source| match source {
+            SeatSource::Team { slug, .. } if !self.removed_teams.contains(slug) => Some(slug),
+            _ => None,
+        });
+        kept.or_else(|| self.covering_team(login))
     }
 
     /// Step 3: remove teams, with the members who lose their seat.
@@ -411,102 +538,115 @@ impl<'a> Planner<'a> {
             .iter()
             .filter(|r| self.removed_teams.contains(r.slug))
         {
-            let members: Vec<&Login> = self
+            let members: Vec<String> = self
                 .live
-                .active_seats()
-                .filter(|s| s.team() == Some(removal.slug))
-                .map(|s| &s.login)
-                .filter(|l| {
-                    !self.added_users.contains(l)
-                        && self.covering_team(l).is_none()
-                        && !self.live.through_orgs.contains_key(*l)
-                })
+                .team_holders(removal.slug)
+                .filter(|l| !self.seated_after(l))
+                .map(ToString::to_string)
                 .collect();
-            self.losing.extend(members.iter().copied());
             self.changes.push(Change::RemoveTeam {
                 team: removal.slug.to_string(),
                 name: removal.name.to_string(),
-                members_losing_seat: members.iter().map(|l| l.to_string()).collect(),
+                members_losing_seat: members,
                 reason: removal_reason(removal.expired),
             });
         }
     }
 
-    /// Step 4: remove direct seats; never a DELETE for a team-assigned seat (GitHub
-    /// answers 422).
+    /// Step 4: remove seats of one's own; never a DELETE for a seat that comes only through
+    /// a team (GitHub answers 422) or an org.
     fn remove_users(&mut self) {
-        let (desired, today) = (self.desired, self.today);
-        let mut declared_users = Cursor::new(&desired.users);
-        for seat in self.live.active_seats() {
+        let (live, today) = (self.live, self.today);
+        let mut declared_users = Cursor::new(&self.desired.users);
+        for seat in live.active_seats() {
             let login = &seat.login;
             let declared = declared_users.get(login);
-            if declared.is_some_and(|e| !e.is_expired(today))
-                || desired.ignore_users.contains(login)
-            {
-                continue;
-            }
-            let expired = declared.and_then(|e| e.expires);
-            if let SeatSource::Org { .. } = seat.source {
-                // The org's own assignment: not this file's to remove (`notes` counts them).
-                continue;
-            }
-            let through_team = match seat.team() {
-                Some(team) if !self.removed_teams.contains(team) => Some(team),
-                Some(_) => continue, // listed with its team's removal
-                None => self.covering_team(login),
-            };
-            if let Some(team) = through_team {
-                if let Some(date) = expired {
+            let own = live.holds(login, &SeatSource::Direct);
+            if !own {
+                // A seat only through a team (or an org): no DELETE; an expired entry is
+                // the team's membership to end.
+                let expired = declared.filter(|e| e.is_expired(today)).and_then(|e| e.expires);
+                if let (Some(date), Some(team)) = (expired, self.kept_team(login)) {
                     self.warnings.push(format!(
                         "user `{login}` expired on {date} but keeps the seat through team `{team}`: remove them from the team"
                     ));
                 }
                 continue;
             }
-            if expired.is_none() && desired.unmanaged == Unmanaged::Warn {
-                self.left_alone += 1;
-                self.warnings.push(format!(
-                    "user `{login}` holds a seat but is not declared (unmanaged: warn): declare or ignore them"
-                ));
-                continue;
-            }
-            let mut reason = removal_reason(expired);
-            match self.live.through_orgs.get(login) {
-                Some(org) => reason.push_str(&format!("; keeps a seat through org `{org}`")),
-                None => {
-                    self.losing.insert(login);
+            match self.own_seat(login) {
+                OwnSeat::Keep => {}
+                OwnSeat::ThroughTeam { team, expired } => {
+                    if let Some(date) = expired {
+                        self.warnings.push(format!(
+                            "user `{login}` expired on {date} but keeps the seat through team `{team}`: remove them from the team"
+                        ));
+                    }
+                }
+                OwnSeat::LeftAlone => {
+                    self.left_alone += 1;
+                    self.warnings.push(format!(
+                        "user `{login}` holds a seat but is not declared (unmanaged: warn): declare or ignore them"
+                    ));
+                }
+                OwnSeat::Remove { expired } => {
+                    let mut reason = removal_reason(expired);
+                    if let Some(kept) = self.kept_through(login) {
+                        reason.push_str(&format!("; keeps a seat {kept}"));
+                    }
+                    self.changes.push(Change::RemoveUser {
+                        login: login.to_string(),
+                        reason,
+                    });
                 }
             }
-            self.changes.push(Change::RemoveUser {
-                login: login.to_string(),
-                reason,
-            });
         }
     }
 
-    /// Seats before and after, and the monthly cost of the difference.
-    fn summary(&self) -> Summary {
-        let seats_before = self.live.active_seats().count() as u64;
-        let newly_seated = self
-            .added_users
-            .iter()
-            .filter(|l| self.live.active_seat(l).is_none())
-            .count()
-            + self.gaining_through_teams.len();
-        let added = newly_seated as u64;
-        let removed = self.losing.len() as u64;
-        let seats_after = (seats_before + added).saturating_sub(removed);
-        let price = self
-            .desired
+    /// Who holds a seat before and after this plan.
+    fn seated(&self) -> Seated {
+        let before: BTreeSet<Login> = self
+            .live
+            .seats
+            .keys()
+            .filter(|login| !self.live.active_sources(login).is_empty())
+            .cloned()
+            .collect();
+        let candidates = self
+            .live
+            .seats
+            .keys()
+            .chain(self.added_users.iter().copied())
+            .chain(self.added_team_members.iter().copied());
+        let after: BTreeSet<Login> = candidates
+            .filter(|login| self.seated_after(login))
+            .cloned()
+            .collect();
+        Seated {
+            known: true,
+            before,
+            after,
+            price: self.price(),
+        }
+    }
+
+    fn price(&self) -> f64 {
+        self.desired
             .price_per_seat_usd
-            .unwrap_or_else(|| default_price(self.lookups.plan_type.as_deref(), self.live));
+            .unwrap_or_else(|| default_price(self.lookups.plan_type.as_deref(), self.live))
+    }
+
+    /// Seats before and after, and the monthly cost of the difference.
+    fn summary(&self, seated: &Seated) -> Summary {
+        let seats_before = seated.before.len() as u64;
+        let seats_after = seated.after.len() as u64;
         Summary {
             seats_before,
             seats_after,
-            added,
-            removed,
-            monthly_cost_delta_usd: (seats_after as f64 - seats_before as f64) * price,
+            added: seated.after.difference(&seated.before).count() as u64,
+            removed: seated.before.difference(&seated.after).count() as u64,
+            monthly_cost_delta_usd: (seats_after as f64 - seats_before as f64) * seated.price,
             left_alone: self.left_alone,
+            already_seated_elsewhere: None,
         }
     }
 
@@ -519,7 +659,8 @@ impl<'a> Planner<'a> {
             TargetKind::Enterprise => Endpoints::enterprise(&self.desired.org),
         };
         let requests = requests_for(&endpoints, &self.changes);
-        let summary = self.summary();
+        let seated = self.seated();
+        let summary = self.summary(&seated);
         if let Some(max) = self.desired.limits.max_seats
             && summary.seats_after > max
         {
@@ -543,6 +684,7 @@ impl<'a> Planner<'a> {
             warnings: self.warnings,
             suggestions: suggestions(self.desired, self.live, self.today),
             blocked,
+            seated,
         })
     }
 }

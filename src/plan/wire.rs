@@ -2,7 +2,9 @@
 //! exactly as they are sent, the summary, and the check that a saved plan holds only
 //! requests this tool makes.
 
+use crate::model::Login;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::fmt;
 
 pub const FORMAT_VERSION: u32 = 1;
@@ -188,6 +190,10 @@ pub struct Summary {
     /// Seats neither declared nor ignored that this plan keeps (`unmanaged: warn`).
     #[serde(default)]
     pub left_alone: u64,
+    /// In a plan of several targets: how many of the users this plan seats already hold a
+    /// seat in another target of the run (GitHub bills them once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub already_seated_elsewhere: Option<u64>,
 }
 
 /// Writes `-19` rather than `-19.0` when the amount is whole, as SPEC 5 shows it.
@@ -219,6 +225,20 @@ pub struct Plan {
     pub suggestions: Vec<Suggestion>,
     /// Why `apply` refuses this plan without `--allow-mass-removal`.
     pub blocked: Option<String>,
+    /// Who holds a seat before and after, for the distinct-user totals of a run with
+    /// several targets; not part of the plan file.
+    #[serde(skip)]
+    pub seated: Seated,
+}
+
+/// The users a plan finds seated and leaves seated, and the price of one of its seats.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Seated {
+    /// False for a plan read from a file.
+    pub known: bool,
+    pub before: BTreeSet<Login>,
+    pub after: BTreeSet<Login>,
+    pub price: f64,
 }
 
 impl Plan {

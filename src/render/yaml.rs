@@ -58,14 +58,22 @@ struct ExportedEnterprise {
 /// enterprise file's to manage: the header counts them.
 pub fn export_enterprise(enterprise: &str, live: &LiveState, generated_on: &str) -> String {
     let users: Vec<String> = live
-        .active_seats()
-        .filter(|seat| seat.source == SeatSource::Direct)
-        .map(|seat| seat.login.to_string())
+        .seats
+        .keys()
+        .filter(|login| live.holds(login, &SeatSource::Direct))
+        .map(ToString::to_string)
         .collect();
     let teams: BTreeSet<_> = live.visible_teams().into_keys().collect();
     let through_orgs = live
-        .active_seats()
-        .filter(|seat| matches!(seat.source, SeatSource::Org { .. }))
+        .seats
+        .keys()
+        .filter(|login| {
+            let sources = live.active_sources(login);
+            !sources.is_empty()
+                && sources
+                    .iter()
+                    .all(|source| matches!(source, SeatSource::Org { .. }))
+        })
         .count();
     let file = ExportedEnterprise {
         enterprise: enterprise.to_string(),
