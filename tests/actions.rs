@@ -80,14 +80,14 @@ fn one_sticky_comment_always_shows_the_current_plan() {
     );
 
     // A broken file: the comment says the plan failed, instead of showing an old plan.
-    ws.write("copilot-seats.yaml", "org: acme\nusers: [bad_login]\n");
+    ws.write("copilot-seats.yaml", "org: acme\nusers: [bad.login]\n");
     let broken = comment(&ws, &fake);
     assert_eq!(broken.status.code(), Some(1));
     let bodies = sticky(&fake);
     assert_eq!(bodies.len(), 1);
     assert!(
         bodies[0].contains("## Copilot seats plan failed")
-            && bodies[0].contains("`bad_login` is not a valid login"),
+            && bodies[0].contains("`bad.login` is not a valid login"),
         "{}",
         bodies[0]
     );
@@ -135,7 +135,7 @@ fn job_summary_and_annotations_in_actions() {
         stderr(&output)
     );
 
-    ws.write("copilot-seats.yaml", "org: acme\nusers:\n  - bad_login\n");
+    ws.write("copilot-seats.yaml", "org: acme\nusers:\n  - bad.login\n");
     let output = ws
         .cmd(&fake.url)
         .env("GITHUB_ACTIONS", "true")
@@ -144,7 +144,7 @@ fn job_summary_and_annotations_in_actions() {
         .expect("run");
     assert_fails_with(
         &output,
-        "::error file=copilot-seats.yaml,line=3,col=5::`bad_login` is not a valid login",
+        "::error file=copilot-seats.yaml,line=3,col=5::`bad.login` is not a valid login",
     );
 }
 

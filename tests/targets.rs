@@ -101,7 +101,7 @@ fn three_orgs_plan_and_apply_while_a_failing_one_and_an_unknown_one_are_reported
 fn a_duplicate_target_and_a_broken_file_are_both_reported_with_file_and_line() {
     let ws = workspace();
     ws.write("orgs/acme-again.yaml", "org: ACME\nusers: [zed]\n");
-    ws.write("orgs/broken.yaml", "org: delta\nusers:\n  - bad_login\n");
+    ws.write("orgs/broken.yaml", "org: delta\nusers:\n  - bad.login\n");
     let output = ws.run("http://127.0.0.1:9", &["-f", "orgs", "validate"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
@@ -111,7 +111,7 @@ fn a_duplicate_target_and_a_broken_file_are_both_reported_with_file_and_line() {
         "{err}"
     );
     assert!(
-        err.contains("orgs/broken.yaml:3:5: `bad_login` is not a valid login"),
+        err.contains("orgs/broken.yaml:3:5: `bad.login` is not a valid login"),
         "{err}"
     );
     assert!(err.contains("2 error(s) in 2 file(s)"), "{err}");

@@ -5,12 +5,12 @@ use crate::support::{FakeGitHub, State, Workspace, assert_fails_with, repo_path,
 #[test]
 fn validate_reports_every_error_without_network() {
     let fake = FakeGitHub::start(State::new("acme"));
-    let ws = Workspace::new("org: acme\nusers:\n  - al_ice\n  - bob\n  - BOB\nteams: [Platform]\n");
+    let ws = Workspace::new("org: acme\nusers:\n  - al.ice\n  - bob\n  - BOB\nteams: [Platform]\n");
     let output = ws.run(&fake.url, &["validate"]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(
-        err.contains("error: copilot-seats.yaml:3:5: `al_ice` is not a valid login"),
+        err.contains("error: copilot-seats.yaml:3:5: `al.ice` is not a valid login"),
         "{err}"
     );
     assert!(err.contains("error: copilot-seats.yaml:5:5: `BOB` is listed twice in `users` (first as `bob` at line 4): remove one"), "{err}");
