@@ -139,6 +139,38 @@ impl ApplyReport {
     pub fn succeeded(&self) -> bool {
         self.names.iter().all(|n| n.outcome.is_success())
     }
+
+    /// Whether the run stopped before sending everything (a fatal failure or an
+    /// interrupt): some name was not sent.
+    pub fn stopped(&self) -> bool {
+        self.names
+            .iter()
+            .any(|n| matches!(n.outcome, Outcome::NotSent(_)))
+    }
+
+    /// Every name of `plan`, not sent, for `reason`.
+    pub fn not_sent(plan: &Plan, reason: &str) -> ApplyReport {
+        let mut report = ApplyReport::default();
+        for request in &plan.requests {
+            for name in request.body.names() {
+                report.names.push(NameOutcome {
+                    kind: Kind::of(request),
+                    name: name.clone(),
+                    outcome: Outcome::NotSent(reason.to_string()),
+                });
+            }
+        }
+        name_teams_by_slug(&mut report, plan);
+        report
+    }
+
+    /// This account followed by `later`'s, for a target applied in two phases.
+    pub fn merge(&mut self, later: ApplyReport) {
+        self.sent.extend(later.sent);
+        self.names.extend(later.names);
+        self.notes.extend(later.notes);
+        self.interrupted |= later.interrupted;
+    }
 }
 
 /// What re-reading GitHub gives after an unclear failure: the plan made again from the

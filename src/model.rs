@@ -278,7 +278,10 @@ impl LiveState {
             SeatSource::Direct | SeatSource::Org { .. } => None,
         };
         if self.grants.is_empty() {
-            return self.active_seats().filter_map(|s| team(&s.source)).collect();
+            return self
+                .active_seats()
+                .filter_map(|s| team(&s.source))
+                .collect();
         }
         self.grants
             .values()

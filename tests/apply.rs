@@ -1,7 +1,9 @@
 //! `apply` against the fake GitHub: it reaches the declared state in one run, and a second
 //! plan is empty.
 
-use crate::support::{FakeGitHub, State, Workspace, assert_fails_with, stderr, stdout};
+use crate::support::{
+    FakeGitHub, Fault, FaultAnswer, State, Workspace, assert_fails_with, stderr, stdout,
+};
 use std::collections::BTreeMap;
 
 /// An org with three pages of seats, a seat pending cancellation, a seat without assignee,
@@ -198,8 +200,16 @@ fn a_404_at_apply_drops_the_unknown_names_and_sends_the_rest() {
     let ws = Workspace::new("org: acme\nusers: [alice, bob, carol]\n");
     let plan = ws.run(&fake.url, &["plan", "--out", "plan.json"]);
     assert!(plan.status.success(), "{}", stderr(&plan));
-    // bob leaves the org between plan and apply.
-    fake.state().members.retain(|m| m != "bob");
+    // bob leaves the org after apply re-derived the plan (its membership check passed),
+    // just before the write.
+    fake.state().faults.push(
+        Fault::new(
+            "POST",
+            "/orgs/acme/copilot/billing/selected_users",
+            FaultAnswer::Normal,
+        )
+        .mutate(|state| state.members.retain(|m| m != "bob")),
+    );
 
     let output = ws.run(&fake.url, &["apply", "--plan", "plan.json", "--yes"]);
     assert_eq!(output.status.code(), Some(1));

@@ -7,7 +7,7 @@ use crate::commands::{Context, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, Scope, sum
 use crate::config::LoadedFile;
 use crate::github::Client;
 use crate::pipeline::{now_rfc3339, owner_of};
-use crate::plan::{FORMAT_VERSION, FailedTarget, Plan, PlanSet, SavedPlans};
+use crate::plan::{FORMAT_VERSION, FailedTarget, Method, Plan, PlanSet, SavedPlans};
 use crate::render;
 use crate::targets::Loaded;
 use anyhow::{Context as _, bail};
@@ -40,8 +40,7 @@ async fn run_one(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
                     )
                 })?,
             };
-            check_saved(ctx, &client, &saved, &file, path).await?;
-            saved
+            check_saved(ctx, &client, &saved, &file, path, today).await?
         }
         None => fresh_plan(ctx, &client, &file, today).await?,
     };
@@ -107,8 +106,7 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
                     let plan = saved_for(plans, org).ok_or_else(|| {
                         anyhow::anyhow!("refused: `{}` holds no plan for `{org}`", path.display())
                     })?;
-                    check_saved(&target_ctx, &client, &plan, file, path).await?;
-                    plan
+                    check_saved(&target_ctx, &client, &plan, file, path, today).await?
                 }
                 _ => fresh_plan(&target_ctx, &client, file, today).await?,
             };
@@ -139,40 +137,69 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
     let interrupt = apply::Interrupt::default();
     let listener = tokio::spawn(interrupt_on_signal(interrupt.clone()));
     let interval = Duration::from_millis(ctx.global.write_interval_ms);
-    let mut accounts = Vec::new();
     let mut refused = Vec::new();
-    let mut wrote = false;
+    let mut sending = Vec::new();
     for target in &ready {
         let org = target.plan.meta.target();
         if target.plan.requests.is_empty() {
             continue;
         }
-        if interrupt.is_set() {
-            refused.push(format!("{org}: not sent: apply was interrupted"));
-            continue;
+        match &target.plan.blocked {
+            Some(blocked) if !args.allow_mass_removal => {
+                refused.push(format!("{org}: refused, the plan is blocked: {blocked}"));
+            }
+            _ => sending.push(target),
         }
-        if let Some(blocked) = &target.plan.blocked
-            && !args.allow_mass_removal
-        {
-            refused.push(format!("{org}: refused, the plan is blocked: {blocked}"));
-            continue;
+    }
+    // Every target's additions before any target's removals: a user moving from one
+    // target to another (an org file to the enterprise file, say) is seated by the new one
+    // before the old one lets go, with no gap (README "Enterprise licences").
+    let mut accounts: Vec<(String, apply::ApplyReport)> = sending
+        .iter()
+        .map(|t| {
+            (
+                t.plan.meta.target().to_string(),
+                apply::ApplyReport::default(),
+            )
+        })
+        .collect();
+    let mut wrote = false;
+    for phase in [Method::Post, Method::Delete] {
+        for (target, (_, account)) in sending.iter().zip(accounts.iter_mut()) {
+            let plan = phase_of(&target.plan, phase);
+            if plan.requests.is_empty() {
+                continue;
+            }
+            if interrupt.is_set() {
+                let mut report = apply::ApplyReport::not_sent(&plan, "apply was interrupted");
+                report.interrupted = true;
+                account.merge(report);
+                continue;
+            }
+            if account.stopped() {
+                account.merge(apply::ApplyReport::not_sent(
+                    &plan,
+                    "not sent: this target's additions stopped with a failure",
+                ));
+                continue;
+            }
+            // Writes stay spaced across targets: GitHub counts them per token.
+            if wrote && !interval.is_zero() {
+                tokio::time::sleep(interval).await;
+            }
+            let target_ctx = ctx.for_file(Path::new(&target.file.path));
+            let report = send(
+                &target_ctx,
+                &target.client,
+                &plan,
+                target.file,
+                today,
+                &interrupt,
+            )
+            .await;
+            wrote |= !report.sent.is_empty();
+            account.merge(report);
         }
-        // Writes stay spaced across targets: GitHub counts them per token.
-        if wrote && !interval.is_zero() {
-            tokio::time::sleep(interval).await;
-        }
-        let target_ctx = ctx.for_file(Path::new(&target.file.path));
-        let report = send(
-            &target_ctx,
-            &target.client,
-            &target.plan,
-            target.file,
-            today,
-            &interrupt,
-        )
-        .await;
-        wrote |= !report.sent.is_empty();
-        accounts.push((org.to_string(), report));
     }
     listener.abort();
     for (org, report) in &accounts {
@@ -203,6 +230,14 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
     } else {
         EXIT_OK
     })
+}
+
+/// The plan with only the requests of one phase: its additions (POST) or its removals
+/// (DELETE), in their order.
+fn phase_of(plan: &Plan, method: Method) -> Plan {
+    let mut phase = plan.clone();
+    phase.requests.retain(|request| request.method == method);
+    phase
 }
 
 /// A saved plan file: one plan (SPEC 5) or a set (SPEC 9), of this format version.
@@ -238,14 +273,18 @@ fn saved_for(plans: &[Plan], org: &str) -> Option<Plan> {
 }
 
 /// Refuses a saved plan that is not for `file`'s org, was made from another version of
-/// the file, holds requests this tool does not make, or was made from other live seats.
+/// the file, holds requests this tool does not make, was made from other live seats, or
+/// says anything else than what the file and the live seats give now. A saved plan is a
+/// commitment, not a program: the plan applied is the one re-derived here (its guards
+/// evaluated anew), and the saved one must equal it in every change and request.
 async fn check_saved(
     ctx: &Context<'_>,
     client: &Client,
     saved: &Plan,
     file: &LoadedFile,
     path: &Path,
-) -> anyhow::Result<()> {
+    today: Date,
+) -> anyhow::Result<Plan> {
     let org = &file.desired.org;
     // A plan made from another file than this run's: name both.
     let other_file = saved
@@ -282,11 +321,56 @@ async fn check_saved(
             path.display()
         );
     }
-    let (live, _) = ctx.pipeline.live(client, &owner_of(&file.desired)).await?;
+    let (live, lookups) = ctx
+        .pipeline
+        .live_and_lookups(client, &file.desired, today)
+        .await?;
     if live.digest() != saved.meta.live_state_digest {
         bail!("stale plan: the seats of `{org}` changed since the plan was made: run plan again");
     }
-    Ok(())
+    let derived = ctx.plan(file, &live, &lookups, today)?;
+    if let Some(difference) = difference(saved, &derived) {
+        bail!(
+            "refusing the plan `{}`: {difference}, which is not what `{}` and the live seats of `{org}` give: a saved plan cannot be edited; make it again with `copilot-seats plan --out`",
+            path.display(),
+            file.path
+        );
+    }
+    Ok(derived)
+}
+
+/// How a saved plan differs from the plan derived now, if it does, in its changes or its
+/// requests (the summary, warnings and guards are the derived plan's anyway).
+fn difference(saved: &Plan, derived: &Plan) -> Option<String> {
+    let count = |n: usize, what: &str| format!("{n} {what}");
+    if saved.changes.len() != derived.changes.len() {
+        return Some(format!(
+            "it holds {} where the file gives {}",
+            count(saved.changes.len(), "change(s)"),
+            derived.changes.len()
+        ));
+    }
+    if let Some(i) = (0..saved.changes.len()).find(|&i| saved.changes[i] != derived.changes[i]) {
+        return Some(format!("its change {} differs", i + 1));
+    }
+    if saved.requests.len() != derived.requests.len() {
+        return Some(format!(
+            "it holds {} where the file gives {}",
+            count(saved.requests.len(), "request(s)"),
+            derived.requests.len()
+        ));
+    }
+    (0..saved.requests.len())
+        .find(|&i| saved.requests[i] != derived.requests[i])
+        .map(|i| {
+            let request = &saved.requests[i];
+            format!(
+                "its request {} ({} {}) differs",
+                i + 1,
+                request.method,
+                request.path
+            )
+        })
 }
 
 /// A plan made now, from the live seats.

@@ -85,7 +85,9 @@ async fn export(
                 ..SeatFilter::default()
             };
             live.active_seats()
-                .filter(|seat| seat.source == SeatSource::Direct && inactive.matches(seat, None, today))
+                .filter(|seat| {
+                    seat.source == SeatSource::Direct && inactive.matches(seat, None, today)
+                })
                 .filter_map(|seat| Some((seat.login.clone(), seat.days_inactive(today)?)))
                 .collect()
         }

@@ -132,8 +132,13 @@ async fn enterprise_user(
                 "cannot read the Copilot licence of `{login}` in `{}`",
                 owner.name
             )
-        })?
-        .unwrap_or_default();
+        })?;
+    let Some(grants) = grants else {
+        bail!(
+            "`{login}` holds no Copilot licence in enterprise `{}`: GitHub answered 404",
+            owner.name
+        );
+    };
     let mut live = LiveState::default();
     for grant in grants {
         live.add_grant(grant);
@@ -144,7 +149,7 @@ async fn enterprise_user(
         .next()
         .ok_or_else(|| {
             anyhow::anyhow!(
-                "`{login}` holds no Copilot licence in enterprise `{}`: GitHub answered 404",
+                "`{login}` holds no Copilot licence in enterprise `{}`: GitHub answered 200 with no grant",
                 owner.name
             )
         })

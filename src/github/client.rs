@@ -50,7 +50,12 @@ impl Answer {
             method: self.method.to_string(),
             path: self.path.clone(),
             // serde quotes values from the body.
-            detail: redact(&e.to_string()).into_owned(),
+            detail: format!(
+                "{} (GitHub answered {} with {})",
+                redact(&e.to_string()),
+                self.status.as_u16(),
+                shape(&self.body)
+            ),
         })
     }
 
@@ -290,23 +295,38 @@ impl Client {
             .unwrap_or_else(|| body_excerpt(&answer.body));
         // Servers may echo what they were sent: no error we hand out carries a secret.
         let message = redact(&message).into_owned();
-        let enterprise = answer.path.starts_with("/enterprises/");
-        let mut hint = if enterprise {
-            enterprise_hint(answer.status.as_u16(), &message, self.token.source())
-        } else {
-            hint_for(answer.status.as_u16(), &message, self.token.source())
-        };
-        // GitHub names what the endpoint accepts and what the token has.
         let header = |name: &str| answer.headers.get(name).and_then(|v| v.to_str().ok());
-        if let Some(accepted) = header("x-accepted-github-permissions").filter(|v| !v.is_empty()) {
-            hint.push_str(&format!("; GitHub accepts the permissions: {accepted}"));
-        }
-        if let Some(accepted) = header("x-accepted-oauth-scopes").filter(|v| !v.is_empty()) {
-            let has = header("x-oauth-scopes").unwrap_or("");
-            hint.push_str(&format!(
-                "; GitHub accepts the scopes: {accepted}; the token has: {has}"
-            ));
-        }
+        let status = answer.status.as_u16();
+        let hint = match access_refused(status, &message, header("x-github-sso")) {
+            // SAML SSO or an IP allow list: the token's scopes are not the problem, so no
+            // word of scopes or permissions.
+            Some(hint) => hint,
+            None => {
+                let enterprise = answer.path.starts_with("/enterprises/");
+                let mut hint = if enterprise {
+                    enterprise_hint(status, &message, self.token.source())
+                } else {
+                    hint_for(status, &message, self.token.source())
+                };
+                // GitHub names what the endpoint accepts and what the token has.
+                if let Some(accepted) =
+                    header("x-accepted-github-permissions").filter(|v| !v.is_empty())
+                {
+                    hint.push_str(&format!("; GitHub accepts the permissions: {accepted}"));
+                }
+                if let Some(accepted) = header("x-accepted-oauth-scopes").filter(|v| !v.is_empty())
+                {
+                    hint.push_str(&format!("; GitHub accepts the scopes: {accepted}"));
+                    match header("x-oauth-scopes").map(str::trim) {
+                        Some(has) if !has.is_empty() => {
+                            hint.push_str(&format!("; the token has: {has}"))
+                        }
+                        _ => hint.push_str("; the token has none of them"),
+                    }
+                }
+                hint
+            }
+        };
         GitHubError::Status {
             method: method.to_string(),
             path: self.display_path(path_or_url),
@@ -320,6 +340,32 @@ impl Client {
         if let Some(log) = self.log {
             log(format_args!("{}", redact(&line.to_string())));
         }
+    }
+}
+
+/// The shape of a body that did not decode, for the error: its top-level type and, for an
+/// object, its keys (never its values, which may hold anything).
+fn shape(body: &str) -> String {
+    use serde_json::Value;
+    match serde_json::from_str::<Value>(body) {
+        Err(_) if body.trim().is_empty() => "an empty body".to_string(),
+        Err(_) => "a body that is not JSON".to_string(),
+        Ok(Value::Object(map)) => {
+            let mut keys: Vec<String> = map.keys().take(8).map(|k| format!("`{k}`")).collect();
+            if map.len() > keys.len() {
+                keys.push("…".to_string());
+            }
+            if keys.is_empty() {
+                "an empty object".to_string()
+            } else {
+                format!("an object with the keys {}", keys.join(", "))
+            }
+        }
+        Ok(Value::Array(items)) => format!("an array of {} item(s)", items.len()),
+        Ok(Value::String(_)) => "a string".to_string(),
+        Ok(Value::Number(_)) => "a number".to_string(),
+        Ok(Value::Bool(_)) => "a boolean".to_string(),
+        Ok(Value::Null) => "null".to_string(),
     }
 }
 
@@ -354,9 +400,43 @@ fn network_detail(error: reqwest::Error, base: &str) -> String {
     }
 }
 
+/// A 403 that no token permission fixes: SAML single sign-on not authorised for the token
+/// (`X-GitHub-SSO: required; url=...`), or an IP allow list that does not hold this
+/// machine's address. `None` for any other answer.
+fn access_refused(status: u16, message: &str, sso: Option<&str>) -> Option<String> {
+    if status != 403 {
+        return None;
+    }
+    let lower = message.to_ascii_lowercase();
+    if let Some(sso) = sso.filter(|v| v.trim_start().starts_with("required")) {
+        let url = sso
+            .split(';')
+            .find_map(|part| part.trim().strip_prefix("url="))
+            .map(|url| format!(": open {url} to authorise it, then run again"))
+            .unwrap_or_else(|| {
+                ": in GitHub, Settings > Developer settings > Personal access tokens, choose Configure SSO beside the token and authorise it for the organization".to_string()
+            });
+        return Some(format!(
+            "the organization enforces SAML single sign-on and the token is not authorised for it{url}"
+        ));
+    }
+    if lower.contains("saml enforcement") {
+        return Some(
+            "the organization enforces SAML single sign-on and the token is not authorised for it: in GitHub, Settings > Developer settings > Personal access tokens, choose Configure SSO beside the token and authorise it".to_string(),
+        );
+    }
+    if lower.contains("ip allow list") {
+        return Some(
+            "the IP allow list of the organization or enterprise does not allow this machine's address (a GitHub-hosted runner's address changes from run to run): run from an allowed address, such as a self-hosted or larger runner with a static IP, or ask an owner to add it; the token's permissions are not the problem".to_string(),
+        );
+    }
+    None
+}
+
 /// What a status means for the enterprise endpoints (API.md "Enterprise").
 fn enterprise_hint(status: u16, message: &str, source: TokenSource) -> String {
     match status {
+        401 | 403 if source == TokenSource::App => "the GitHub App (GITHUB_APP_ID) needs the enterprise permission \"Enterprise Copilot license management\" (read and write) on its enterprise installation: add it in the App's settings, then accept the new permissions where the App is installed on the enterprise; GitHub's description still marks some of these endpoints as not for Apps, so this 403 is not retried".to_string(),
         401 | 403 => format!(
             "the token in {source} cannot manage the enterprise's Copilot licences: it needs manage_billing:copilot or admin:enterprise (classic PAT; reads also read:enterprise), and its owner must be an enterprise owner (billing managers may only read)"
         ),

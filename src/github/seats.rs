@@ -16,7 +16,8 @@ pub struct SeatPage {
     /// Counts seats pending cancellation too; never assumed to equal `seats.len()`.
     #[serde(default)]
     pub total_seats: Option<u64>,
-    #[serde(default)]
+    /// Required: an answer without it is not a seat list (a decode error naming its shape,
+    /// never an empty list).
     pub seats: Vec<RawSeat>,
 }
 
@@ -329,7 +330,8 @@ pub async fn fetch_user_seat(
 }
 
 /// Every grant of one user's enterprise licence (`GET /enterprises/{e}/members/{u}/copilot`
-/// answers a seat list), or `None` when the user holds none (404).
+/// answers a seat list, one object per grant), or `None` when the user holds none (404).
+/// Another shape (one seat object, as the org endpoint answers) is a decode error.
 pub async fn fetch_user_grants(
     client: &Client,
     owner: &Owner,

@@ -173,8 +173,15 @@ fn users_to_add<'a>(
 /// Why a declared enterprise user gets a licence of their own, or `None` when they hold
 /// an active one.
 fn own_licence_reason(live: &LiveState, login: &Login) -> Option<String> {
-    let grants = live.grants.get(login).map(Vec::as_slice).unwrap_or_default();
-    if grants.iter().any(|g| g.is_active() && g.source == SeatSource::Direct) {
+    let grants = live
+        .grants
+        .get(login)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    if grants
+        .iter()
+        .any(|g| g.is_active() && g.source == SeatSource::Direct)
+    {
         return None;
     }
     if let Some(date) = grants
@@ -492,17 +499,21 @@ impl<'a> Planner<'a> {
         if self.added_users.contains(login) {
             return true;
         }
-        self.live.active_sources(login).iter().any(|source| match source {
-            SeatSource::Direct => !matches!(self.own_seat(login), OwnSeat::Remove { .. }),
-            SeatSource::Org { .. } => true,
-            SeatSource::Team { slug, .. } => !self.removed_teams.contains(slug),
-        }) || self.active_teams.keys().any(|slug| {
-            self.visible_teams.contains_key(*slug)
-                && self
-                    .lookups
-                    .team_info(slug)
-                    .is_some_and(|info| info.members.contains(login))
-        })
+        self.live
+            .active_sources(login)
+            .iter()
+            .any(|source| match source {
+                SeatSource::Direct => !matches!(self.own_seat(login), OwnSeat::Remove { .. }),
+                SeatSource::Org { .. } => true,
+                SeatSource::Team { slug, .. } => !self.removed_teams.contains(slug),
+            })
+            || self.active_teams.keys().any(|slug| {
+                self.visible_teams.contains_key(*slug)
+                    && self
+                        .lookups
+                        .team_info(slug)
+                        .is_some_and(|info| info.members.contains(login))
+            })
     }
 
     /// Whether `login` holds a seat after this plan.
@@ -565,7 +576,9 @@ impl<'a> Planner<'a> {
             if !own {
                 // A seat only through a team (or an org): no DELETE; an expired entry is
                 // the team's membership to end.
-                let expired = declared.filter(|e| e.is_expired(today)).and_then(|e| e.expires);
+                let expired = declared
+                    .filter(|e| e.is_expired(today))
+                    .and_then(|e| e.expires);
                 if let (Some(date), Some(team)) = (expired, self.kept_team(login)) {
                     self.warnings.push(format!(
                         "user `{login}` expired on {date} but keeps the seat through team `{team}`: remove them from the team"

@@ -2,8 +2,10 @@
 //! could not be planned, and the totals. `apply --plan` takes this shape and a single
 //! plan's (SPEC 5).
 
+use crate::model::Login;
 use crate::plan::wire::{FORMAT_VERSION, Plan};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlanSet {
@@ -42,10 +44,10 @@ impl PlanSet {
     pub fn new(
         tool_version: String,
         generated_at: String,
-        plans: Vec<Plan>,
+        mut plans: Vec<Plan>,
         failed: Vec<FailedTarget>,
     ) -> PlanSet {
-        let summary = Totals {
+        let mut summary = Totals {
             targets: (plans.len() + failed.len()) as u64,
             planned: plans.len() as u64,
             failed: failed.len() as u64,
@@ -56,6 +58,9 @@ impl PlanSet {
             removed: plans.iter().map(|p| p.summary.removed).sum(),
             monthly_cost_delta_usd: plans.iter().map(|p| p.summary.monthly_cost_delta_usd).sum(),
         };
+        if plans.len() > 1 && plans.iter().all(|p| p.seated.known) {
+            distinct_users(&mut plans, &mut summary);
+        }
         PlanSet {
             format_version: FORMAT_VERSION,
             tool_version,
@@ -69,6 +74,58 @@ impl PlanSet {
     /// Whether any plan would change a seat.
     pub fn has_changes(&self) -> bool {
         self.plans.iter().any(Plan::has_changes)
+    }
+}
+
+/// GitHub bills a user once (per enterprise), however many targets seat them: the totals
+/// count distinct users, and each plan says how many of the users it seats hold a seat in
+/// another target already. A user's price is the highest of the targets that seat them.
+fn distinct_users(plans: &mut [Plan], totals: &mut Totals) {
+    let mut before: BTreeMap<&Login, f64> = BTreeMap::new();
+    let mut after: BTreeMap<&Login, f64> = BTreeMap::new();
+    for plan in plans.iter() {
+        let price = plan.seated.price;
+        for login in &plan.seated.before {
+            let known = before.entry(login).or_insert(price);
+            *known = known.max(price);
+        }
+        for login in &plan.seated.after {
+            let known = after.entry(login).or_insert(price);
+            *known = known.max(price);
+        }
+    }
+    let gained: Vec<f64> = after
+        .iter()
+        .filter(|(login, _)| !before.contains_key(*login))
+        .map(|(_, price)| *price)
+        .collect();
+    let lost: Vec<f64> = before
+        .iter()
+        .filter(|(login, _)| !after.contains_key(*login))
+        .map(|(_, price)| *price)
+        .collect();
+    totals.seats_before = before.len() as u64;
+    totals.seats_after = after.len() as u64;
+    totals.added = gained.len() as u64;
+    totals.removed = lost.len() as u64;
+    totals.monthly_cost_delta_usd = gained.iter().sum::<f64>() - lost.iter().sum::<f64>();
+    let elsewhere: Vec<u64> = (0..plans.len())
+        .map(|i| {
+            let plan = &plans[i];
+            plan.seated
+                .after
+                .difference(&plan.seated.before)
+                .filter(|login| {
+                    plans
+                        .iter()
+                        .enumerate()
+                        .any(|(j, other)| j != i && other.seated.before.contains(*login))
+                })
+                .count() as u64
+        })
+        .collect();
+    for (plan, count) in plans.iter_mut().zip(elsewhere) {
+        plan.summary.already_seated_elsewhere = Some(count);
     }
 }
 

@@ -183,6 +183,9 @@ fn render(plan: &Plan, limit: Option<usize>, place: Place) -> String {
         s.removed,
         super::text::signed(s.monthly_cost_delta_usd)
     );
+    if let Some(elsewhere) = s.already_seated_elsewhere.filter(|n| *n > 0) {
+        let _ = writeln!(out, "{}\n", super::text::seated_elsewhere(elsewhere));
+    }
 
     let pick = |f: &dyn Fn(&Change) -> Option<String>| -> Vec<String> {
         plan.changes.iter().filter_map(f).collect()

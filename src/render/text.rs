@@ -105,6 +105,14 @@ pub(crate) fn totals(t: &Totals) -> String {
     )
 }
 
+/// The line under a target's summary when some of the users it seats hold a seat in
+/// another target of the run.
+pub(crate) fn seated_elsewhere(count: u64) -> String {
+    format!(
+        "{count} of the users this plan seats already hold a seat in another target of this run: GitHub bills them once, so the totals count them once."
+    )
+}
+
 /// A target's state in the table.
 pub(crate) fn status(plan: &Plan) -> &'static str {
     if plan.blocked.is_some() {
@@ -142,6 +150,9 @@ fn plain_plan(plan: &Plan) -> String {
             s.seats_after,
             signed(s.monthly_cost_delta_usd)
         );
+    }
+    if let Some(elsewhere) = s.already_seated_elsewhere.filter(|n| *n > 0) {
+        let _ = writeln!(out, "{}", seated_elsewhere(elsewhere));
     }
     if let Some(blocked) = &plan.blocked {
         let _ = writeln!(out, "\nBLOCKED: {blocked}");
