@@ -70,30 +70,30 @@ impl Shared {
 }
 
 impl Pipeline<'_> {
-    /// A client for the seat calls on `owner`: with the seat token, or a GitHub App's
-    /// installation token for an org.
+    /// A client for the calls on `owner`: with the seat token, or a GitHub App's
+    /// installation token for that org or enterprise, renewed before it runs out.
     pub async fn client(&self, owner: &Owner) -> anyhow::Result<Client> {
         let config = self.client_config();
-        let org = owner.name.as_str();
+        let name = owner.name.as_str();
         let credentials = Credentials::from_env()?;
-        if let (Credentials::App(_), TargetKind::Enterprise) = (&credentials, owner.kind) {
-            bail!(
-                "enterprise licences need a token: a GitHub App's installation is per org; set COPILOT_SEATS_TOKEN to an enterprise owner's token with manage_billing:copilot or admin:enterprise (classic PAT)"
-            );
-        }
-        let token = installation::token_for(credentials, &config, org)
+        let (lease, renewal) = installation::token_for(credentials, &config, owner, self.minted)
             .await
-            .with_context(|| format!("cannot get a GitHub App token for `{org}`"))?;
-        if let (TokenSource::App, Some(minted)) = (token.source(), self.minted) {
-            minted(token.expose());
-        }
-        // GitHub counts its limits per token: an App's installation token is per org.
-        let key = match token.source() {
-            TokenSource::App => format!("app:{}", org.to_ascii_lowercase()),
+            .with_context(|| format!("cannot get a GitHub App token for `{name}`"))?;
+        // GitHub counts its limits per token: an App's installation token is per org (or
+        // enterprise), and so is its budget.
+        let key = match (lease.token.source(), owner.kind) {
+            (TokenSource::App, TargetKind::Org) => format!("app:org:{}", name.to_ascii_lowercase()),
+            (TokenSource::App, TargetKind::Enterprise) => {
+                format!("app:enterprise:{}", name.to_ascii_lowercase())
+            }
             _ => "token".to_string(),
         };
         let budget = self.shared.budget(key, self.global.points_per_minute);
-        Ok(Client::new(&config, token)?.sharing(budget, self.shared.permits.clone()))
+        let client = match renewal {
+            Some(renewal) => Client::new(&config, lease.token.clone())?.renewing(lease, renewal),
+            None => Client::new(&config, lease.token)?,
+        };
+        Ok(client.sharing(budget, self.shared.permits.clone()))
     }
 
     pub fn client_with(&self, token: Token) -> anyhow::Result<Client> {

@@ -122,7 +122,7 @@ fn an_app_not_installed_on_the_org_says_what_to_do() {
     let (fake, output) = plan_as_app(org_with_app(false));
     assert_fails_with(
         &output,
-        "GitHub App 98765 is not installed on `acme` (GET /orgs/acme/installation answered 404): install it on the org",
+        "GitHub App 98765 is not installed on the org `acme` (GET /orgs/acme/installation answered 404): install it there, with the organization permissions",
     );
     assert_eq!(requests(&fake), ["GET /orgs/acme/installation"]);
 }

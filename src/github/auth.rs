@@ -1,16 +1,19 @@
 //! Which credentials to use, from the environment: a token, or a GitHub App whose
-//! installation on the org lends one (see `installation`). An App signs a short JWT (RS256)
-//! with its private key. This module makes no request: the client imports it, not the
-//! other way round.
+//! installation on the org or enterprise lends one (see `installation`), renewed before it
+//! runs out (`Lease`, `Renewal`). An App signs a short JWT (RS256) with its private key.
+//! This module makes no request: the client imports it, not the other way round.
 
 use crate::github::error::GitHubError;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use futures::future::BoxFuture;
 use ring::rand::SystemRandom;
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use rustls_pki_types::PrivateKeyDer;
 use rustls_pki_types::pem::PemObject;
 use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 /// Where a token came from, for errors and hints that say which one to fix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,11 +85,54 @@ impl fmt::Display for Token {
     }
 }
 
+/// A token and when it runs out, if GitHub said (an installation token's `expires_at`).
+#[derive(Clone, Debug)]
+pub struct Lease {
+    pub token: Token,
+    /// When to mint the next one: a quarter of the token's life before its end, at most
+    /// five minutes before (an installation token lives an hour).
+    renew_at: Option<SystemTime>,
+}
+
+impl Lease {
+    /// A token that does not run out (a PAT), as far as this run knows.
+    pub fn lasting(token: Token) -> Lease {
+        Lease {
+            token,
+            renew_at: None,
+        }
+    }
+
+    /// A token that ends at `expires_at`.
+    pub fn until(token: Token, expires_at: SystemTime) -> Lease {
+        let life = expires_at
+            .duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO);
+        let margin = (life / 4).min(Duration::from_secs(300));
+        Lease {
+            token,
+            renew_at: Some(expires_at - margin),
+        }
+    }
+
+    /// Whether the token should be replaced before the next request.
+    pub fn is_due(&self) -> bool {
+        self.renew_at.is_some_and(|at| SystemTime::now() >= at)
+    }
+}
+
+/// Mints a fresh token before the one in use runs out: a GitHub App's installation
+/// (`installation` implements it). The client holds one of these, so that an apply of any
+/// length never sends a request, least of all a write, with an expired token.
+pub trait Renewal: fmt::Debug + Send + Sync {
+    fn renew(&self) -> BoxFuture<'_, Result<Lease, GitHubError>>;
+}
+
 /// Where the seat calls get their authority.
 #[derive(Debug)]
 pub enum Credentials {
     Token(Token),
-    App(Box<AppKey>),
+    App(Arc<AppKey>),
 }
 
 /// Token variables, in order of precedence around the App (see `Credentials::from_env`).
@@ -123,7 +169,7 @@ impl Credentials {
                 }
                 (None, None) => return Err(GitHubError::AppKeyMissing),
             };
-            return Ok(Credentials::App(Box::new(AppKey::new(app_id, &pem)?)));
+            return Ok(Credentials::App(Arc::new(AppKey::new(app_id, &pem)?)));
         }
         // Set on purpose for the seat calls, but empty (and no App): say so rather than
         // fall back to the workflow's GITHUB_TOKEN, which cannot manage seats.

@@ -1,7 +1,7 @@
 //! The HTTP client: authentication, GitHub's required headers, timeouts, retries of reads.
 //! Writes are never retried here: the caller re-reads the seats instead (SPEC 8).
 
-use crate::github::auth::{Token, TokenSource};
+use crate::github::auth::{Lease, Renewal, Token, TokenSource};
 use crate::github::budget::PointsBudget;
 use crate::github::error::{GitHubError, body_excerpt};
 use crate::secrets::redact;
@@ -67,11 +67,21 @@ impl Answer {
     }
 }
 
+/// The token the client sends, and how to renew it.
+#[derive(Debug)]
+struct Credential {
+    /// Locked while a renewal is under way, so that concurrent requests wait for the one
+    /// new token rather than each minting their own.
+    lease: tokio::sync::Mutex<Lease>,
+    renewal: Option<Arc<dyn Renewal>>,
+    source: TokenSource,
+}
+
 #[derive(Debug)]
 pub struct Client {
     http: reqwest::Client,
     base: String,
-    token: Token,
+    credential: Credential,
     max_rate_limit_wait: Duration,
     budget: Arc<PointsBudget>,
     /// Shared by every client of a run: `--max-concurrency` requests in flight in all.
@@ -102,15 +112,44 @@ impl Client {
             .map_err(|e| GitHubError::HttpClient {
                 detail: e.to_string(),
             })?;
+        let source = token.source();
         Ok(Client {
             http,
             base: config.api_url.trim_end_matches('/').to_string(),
-            token,
+            credential: Credential {
+                lease: tokio::sync::Mutex::new(Lease::lasting(token)),
+                renewal: None,
+                source,
+            },
             max_rate_limit_wait: config.max_rate_limit_wait,
             budget: Arc::new(PointsBudget::new(config.points_per_minute)),
             permits: None,
             log: config.log,
         })
+    }
+
+    /// This client with a token that runs out, and how to get the next one.
+    pub fn renewing(mut self, lease: Lease, renewal: Arc<dyn Renewal>) -> Client {
+        self.credential.source = lease.token.source();
+        self.credential.lease = tokio::sync::Mutex::new(lease);
+        self.credential.renewal = Some(renewal);
+        self
+    }
+
+    /// The token to send now: renewed first when it is due (or when `stale` says GitHub
+    /// refused it), so that no request goes out with an expired token.
+    async fn bearer(&self, stale: bool) -> Result<String, GitHubError> {
+        let mut lease = self.credential.lease.lock().await;
+        if let Some(renewal) = &self.credential.renewal
+            && (stale || lease.is_due())
+        {
+            *lease = renewal.renew().await?;
+            self.log(format_args!(
+                "renewed the {} token before it ran out",
+                self.credential.source
+            ));
+        }
+        Ok(format!("Bearer {}", lease.token.expose()))
     }
 
     /// This client, spending from a points budget shared with other clients of the same
@@ -127,9 +166,21 @@ impl Client {
     /// Answers other than 2xx (and 404, which callers interpret) are errors.
     pub async fn get(&self, path_or_url: &str) -> Result<Answer, GitHubError> {
         let mut attempt = 0;
+        let mut stale = false;
         loop {
             attempt += 1;
-            let result = self.send_limited(Method::GET, path_or_url, None).await;
+            let result = self
+                .send_limited(Method::GET, path_or_url, None, stale)
+                .await;
+            // An installation token GitHub no longer takes (clocks differ): a read may be
+            // sent once more with a new one; a write never is.
+            if !stale
+                && self.credential.renewal.is_some()
+                && matches!(&result, Ok(answer) if answer.status == StatusCode::UNAUTHORIZED)
+            {
+                stale = true;
+                continue;
+            }
             let retry = match &result {
                 Err(GitHubError::Network { .. }) => true,
                 Ok(answer) => answer.status.is_server_error(),
@@ -172,7 +223,9 @@ impl Client {
         path: &str,
         body: &serde_json::Value,
     ) -> Result<Answer, GitHubError> {
-        let answer = self.send_limited(method.clone(), path, Some(body)).await?;
+        let answer = self
+            .send_limited(method.clone(), path, Some(body), false)
+            .await?;
         if answer.status.is_success() {
             Ok(answer)
         } else {
@@ -187,11 +240,14 @@ impl Client {
         method: Method,
         path_or_url: &str,
         body: Option<&serde_json::Value>,
+        stale: bool,
     ) -> Result<Answer, GitHubError> {
         let mut waited = Duration::ZERO;
         let mut hits = 0;
         loop {
-            let answer = self.send(method.clone(), path_or_url, body).await?;
+            let answer = self
+                .send(method.clone(), path_or_url, body, stale && hits == 0)
+                .await?;
             let Some(wait) = rate_limit_wait(&answer, hits) else {
                 return Ok(answer);
             };
@@ -221,6 +277,7 @@ impl Client {
         method: Method,
         path_or_url: &str,
         body: Option<&serde_json::Value>,
+        stale: bool,
     ) -> Result<Answer, GitHubError> {
         let url = self.url(path_or_url)?;
         let display = self.display_path(path_or_url);
@@ -237,10 +294,11 @@ impl Client {
             Some(permits) => permits.acquire().await.ok(),
             None => None,
         };
+        let bearer = self.bearer(stale).await?;
         let mut request = self
             .http
             .request(method.clone(), &url)
-            .header(AUTHORIZATION, format!("Bearer {}", self.token.expose()));
+            .header(AUTHORIZATION, bearer);
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -304,9 +362,9 @@ impl Client {
             None => {
                 let enterprise = answer.path.starts_with("/enterprises/");
                 let mut hint = if enterprise {
-                    enterprise_hint(status, &message, self.token.source())
+                    enterprise_hint(status, &message, self.credential.source)
                 } else {
-                    hint_for(status, &message, self.token.source())
+                    hint_for(status, &message, self.credential.source)
                 };
                 // GitHub names what the endpoint accepts and what the token has.
                 if let Some(accepted) =

@@ -33,12 +33,14 @@ pub enum GitHubError {
     #[error("cannot sign the GitHub App's JWT")]
     AppJwtUnsigned,
     #[error(
-        "GitHub App {app_id} is not installed on `{org}` (GET {path} answered 404): install it on the org, with the organization permissions \"GitHub Copilot Business\" read/write and \"Members\" read"
+        "GitHub App {app_id} is not installed on {target} (GET {path} answered 404): install it there, with {permissions}"
     )]
     AppNotInstalled {
         app_id: String,
-        org: String,
+        /// `the org `acme`` or `the enterprise `acme-corp``.
+        target: String,
         path: String,
+        permissions: &'static str,
     },
     #[error("cannot build the HTTP client: {detail}")]
     HttpClient { detail: String },

@@ -163,8 +163,15 @@ pub struct State {
     /// Lowercased logins with a pending org invitation: their seat call answers 422.
     pub invited: BTreeSet<String>,
     pub app: Option<FakeApp>,
-    /// Installation tokens lent to the App; each works like `TOKEN`.
+    /// Installation tokens lent to the App; each works like `TOKEN` on this org (or
+    /// enterprise) only, until it expires.
     pub issued_tokens: Vec<String>,
+    /// How long an installation token lives (GitHub: one hour).
+    pub token_lifetime: std::time::Duration,
+    /// When each lent token expires.
+    pub token_expiry: HashMap<String, std::time::SystemTime>,
+    /// Requests refused because their installation token had expired.
+    pub expired_token_uses: usize,
     /// The seat list, built once and dropped on every change, so that pages of a large
     /// org are cheap to serve.
     seat_cache: Option<Arc<Vec<Value>>>,
@@ -202,6 +209,9 @@ impl State {
             invited: BTreeSet::new(),
             app: None,
             issued_tokens: Vec::new(),
+            token_lifetime: std::time::Duration::from_secs(3600),
+            token_expiry: HashMap::new(),
+            expired_token_uses: 0,
             seat_cache: None,
             enterprise: false,
             org_grants: BTreeMap::new(),
@@ -471,9 +481,10 @@ impl FakeGitHub {
         FakeGitHub { url, state }
     }
 
-    /// Serves several orgs on one address, as GitHub does: a request goes to the org its
-    /// `/orgs/{org}/` path names (case-insensitively), anything else to the first. One
-    /// handle per org, in the order given.
+    /// Serves several orgs (and enterprises) on one address, as GitHub does: a request goes
+    /// to the org its `/orgs/{org}/` path names (case-insensitively), the enterprise of
+    /// `/enterprises/{e}/`, or the App installation of `/app/installations/{id}/`; anything
+    /// else to the first. One handle per org, in the order given.
     pub fn start_many(states: Vec<State>) -> Vec<FakeGitHub> {
         let states: Vec<Shared> = states
             .into_iter()
@@ -482,20 +493,22 @@ impl FakeGitHub {
         let routed = states.clone();
         let app = Router::new().fallback(
             move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-                let org = uri
-                    .path()
-                    .strip_prefix("/orgs/")
-                    .and_then(|rest| rest.split('/').next());
+                let parts: Vec<&str> = uri.path().trim_matches('/').split('/').collect();
+                let serves = |state: &State| match parts[..] {
+                    ["orgs", org, ..] => !state.enterprise && state.org.eq_ignore_ascii_case(org),
+                    ["enterprises", slug, ..] => {
+                        state.enterprise && state.org.eq_ignore_ascii_case(slug)
+                    }
+                    // An installation's tokens come from the org or enterprise it is on.
+                    ["app", "installations", id, ..] => state
+                        .app
+                        .as_ref()
+                        .is_some_and(|app| id.parse() == Ok(app.installation_id)),
+                    _ => false,
+                };
                 let state = routed
                     .iter()
-                    .find(|s| {
-                        org.is_some_and(|org| {
-                            s.lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .org
-                                .eq_ignore_ascii_case(org)
-                        })
-                    })
+                    .find(|s| serves(&s.lock().unwrap_or_else(|e| e.into_inner())))
                     .unwrap_or(&routed[0])
                     .clone();
                 handle(AxumState(state), method, uri, headers, body)
@@ -733,8 +746,14 @@ fn route(
     } else if app_call {
         // App endpoints take the App's JWT, nothing else.
         app_jwt_is_valid(state, &bearer)
+    } else if let Some(expiry) = state.token_expiry.get(&bearer).copied() {
+        let current = std::time::SystemTime::now() < expiry;
+        if !current {
+            state.expired_token_uses += 1;
+        }
+        current
     } else {
-        bearer == TOKEN || state.issued_tokens.contains(&bearer)
+        bearer == TOKEN
     };
     if !authorized {
         return error(
@@ -784,11 +803,21 @@ fn route(
         if !known {
             return error(404, "Not Found");
         }
-        let token = format!("{INSTALLATION_TOKEN}{}", state.issued_tokens.len());
+        let token = format!("{INSTALLATION_TOKEN}{id}x{}", state.issued_tokens.len());
+        let expiry = std::time::SystemTime::now() + state.token_lifetime;
         state.issued_tokens.push(token.clone());
+        state.token_expiry.insert(token.clone(), expiry);
+        let expires_at = time::OffsetDateTime::from(expiry)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let permissions = if state.enterprise {
+            json!({"enterprise_copilot_license_management": "write"})
+        } else {
+            json!({"organization_copilot_seat_management": "write", "members": "read"})
+        };
         return json_response(
             201,
-            json!({"token": token, "expires_at": "2026-11-25T13:00:00Z", "permissions": {"organization_copilot_seat_management": "write", "members": "read"}}),
+            json!({"token": token, "expires_at": expires_at, "permissions": permissions}),
         );
     }
     let enterprise_ok = state.enterprise
@@ -1094,6 +1123,13 @@ fn route_enterprise(
         )
     };
     match (method.as_str(), parts) {
+        ("GET", ["installation"]) => match &state.app {
+            Some(app) if app.installed => json_response(
+                200,
+                json!({"id": app.installation_id, "app_id": app.id, "target_type": "Enterprise", "account": {"slug": state.org}}),
+            ),
+            _ => error(404, "Not Found"),
+        },
         ("GET", ["copilot", "billing", "seats"]) => {
             let seats = state.seat_list();
             let users: BTreeSet<String> = seats
