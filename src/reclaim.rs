@@ -2,7 +2,8 @@
 //! `reclaim:` rule of the file, the same as the plan's suggestions) and entries whose
 //! `expires` has passed. A pure function of the file and the live seats. Users whose seat
 //! comes through a team are listed but never removed from `users`: their seat goes with
-//! their team membership.
+//! their team membership. In an enterprise, an unused licence of a user who keeps a seat
+//! through an org or a team saves nothing when removed: listed apart, never suggested.
 
 use crate::model::{DesiredState, LiveState, Login, Seat, SeatSource, TeamSlug};
 use serde::Serialize;
@@ -31,6 +32,10 @@ pub enum Action {
     Remove,
     /// The seat comes through this team: reclaim it by team membership.
     ThroughTeam(String),
+    /// An enterprise licence of the user's own that goes unused, while the user keeps a
+    /// seat through an org or a team (`org:x`, `team:ent:y`): removing it saves nothing,
+    /// as GitHub bills a user once. Listed apart, never removed or @-mentioned.
+    NoSaving(String),
 }
 
 /// Everything `reclaim` found.
@@ -88,7 +93,12 @@ pub fn reclaim(desired: &DesiredState, live: &LiveState, today: Date) -> Reclaim
             };
             let action = match &seat.source {
                 SeatSource::Team { slug, .. } => Action::ThroughTeam(slug.to_string()),
-                SeatSource::Direct if desired.users.contains_key(&seat.login) => Action::Remove,
+                SeatSource::Direct if desired.users.contains_key(&seat.login) => {
+                    match kept_elsewhere(live, &seat.login) {
+                        Some(through) => Action::NoSaving(through),
+                        None => Action::Remove,
+                    }
+                }
                 // Undeclared direct seats are the plan's to remove; org seats an org's.
                 SeatSource::Direct | SeatSource::Org { .. } => continue,
             };
@@ -117,6 +127,17 @@ pub fn reclaim(desired: &DesiredState, live: &LiveState, today: Date) -> Reclaim
         expired_teams,
         rule: desired.reclaim.is_some(),
     }
+}
+
+/// Where an enterprise user keeps a seat besides their own licence (`org:x`, `team:ent:y`).
+fn kept_elsewhere(live: &LiveState, login: &Login) -> Option<String> {
+    live.active_sources(login)
+        .into_iter()
+        .find_map(|source| match source {
+            SeatSource::Org { org } => Some(format!("org:{org}")),
+            SeatSource::Team { slug, .. } => Some(format!("team:{slug}")),
+            SeatSource::Direct => None,
+        })
 }
 
 fn candidate(

@@ -9,6 +9,7 @@ mod bad_input;
 mod docs;
 mod editing;
 mod enterprise;
+mod enterprise_scale;
 mod fake;
 mod faults;
 mod fixtures;

@@ -1,7 +1,7 @@
 //! `reclaim` output: a table for people, a pull-request body that tells each person first,
 //! and JSON for scripts.
 
-use crate::reclaim::{Action, Reclaimed};
+use crate::reclaim::{Action, Candidate, Reclaimed};
 use std::fmt::Write;
 
 /// Marks the reclaim pull request's body.
@@ -12,15 +12,19 @@ pub fn text(reclaimed: &Reclaimed) -> String {
     if reclaimed.users.is_empty() && reclaimed.expired_teams.is_empty() {
         let _ = writeln!(out, "Nothing to reclaim in {}.", reclaimed.target);
     }
-    for c in &reclaimed.users {
+    let (no_saving, listed): (Vec<_>, Vec<_>) = reclaimed
+        .users
+        .iter()
+        .partition(|c| matches!(c.action, Action::NoSaving(_)));
+    let row = |c: &Candidate| {
         let what = match &c.action {
             Action::Remove => "remove".to_string(),
             Action::ThroughTeam(team) => {
                 format!("through team {team}: reclaim by team membership")
             }
+            Action::NoSaving(through) => format!("no saving: keeps a seat through {through}"),
         };
-        let _ = writeln!(
-            out,
+        format!(
             "{:<20} {:<11} {:>5} days  {:<12} {} ({})",
             c.login,
             c.last_activity.as_deref().unwrap_or("never"),
@@ -28,7 +32,19 @@ pub fn text(reclaimed: &Reclaimed) -> String {
             c.source,
             what,
             c.reason
+        )
+    };
+    for c in listed {
+        let _ = writeln!(out, "{}", row(c));
+    }
+    if !no_saving.is_empty() {
+        let _ = writeln!(
+            out,
+            "No saving, not changed (unused licences of users who keep a seat through an org or a team):"
         );
+        for c in no_saving {
+            let _ = writeln!(out, "{}", row(c));
+        }
     }
     for (team, expired) in &reclaimed.expired_teams {
         let _ = writeln!(out, "team {team}: remove (expired {expired})");
@@ -53,7 +69,12 @@ pub fn markdown(reclaimed: &Reclaimed, file: &str) -> String {
     let through_teams: Vec<_> = reclaimed
         .users
         .iter()
-        .filter(|c| c.action != Action::Remove)
+        .filter(|c| matches!(c.action, Action::ThroughTeam(_)))
+        .collect();
+    let no_saving: Vec<_> = reclaimed
+        .users
+        .iter()
+        .filter(|c| matches!(c.action, Action::NoSaving(_)))
         .collect();
     let mut out = format!(
         "{MARKER}\n## Reclaim {} unused or expired Copilot seat(s) of `{}`\n\n",
@@ -105,7 +126,27 @@ pub fn markdown(reclaimed: &Reclaimed, file: &str) -> String {
         }
         out.push('\n');
     }
-    if removed.is_empty() && reclaimed.expired_teams.is_empty() && through_teams.is_empty() {
+    if !no_saving.is_empty() {
+        // Not @-mentioned: nothing is asked of them.
+        out.push_str("### No saving: unused licences of users who keep a seat through an org or a team (not changed here)
+
+");
+        for c in &no_saving {
+            if let Action::NoSaving(through) = &c.action {
+                let _ = writeln!(
+                    out,
+                    "- `{}`: keeps a seat through `{through}`, and GitHub bills a user once ({})",
+                    c.login, c.reason
+                );
+            }
+        }
+        out.push('\n');
+    }
+    if removed.is_empty()
+        && reclaimed.expired_teams.is_empty()
+        && through_teams.is_empty()
+        && no_saving.is_empty()
+    {
         out.push_str("Nothing to reclaim.\n");
     }
     out

@@ -41,6 +41,8 @@ pub struct Logged {
     pub method: String,
     pub path: String,
     pub body: Value,
+    /// When it arrived: orders the requests of several fakes.
+    pub at: std::time::Instant,
 }
 
 /// A fault injected into the next `times` requests with this `method` and `path` (no query).
@@ -237,12 +239,20 @@ impl State {
             if only.is_some_and(|o| !o.eq_ignore_ascii_case(login)) {
                 continue;
             }
+            let created = self
+                .assigned_at
+                .get(&key)
+                .map_or("2025-01-15T10:00:00-06:00", String::as_str);
+            let activity = match self.activity.get(&key) {
+                Some(at) => at.as_deref(),
+                None => Some("2026-11-20T10:00:00Z"),
+            };
             let seat = |pending: Option<&String>, team: Value, org: Value| {
                 json!({
-                    "created_at": "2025-01-15T10:00:00-06:00",
+                    "created_at": created,
                     "pending_cancellation_date": pending,
-                    "last_activity_at": "2026-11-20T10:00:00Z",
-                    "last_activity_editor": "vscode/1.105.0/copilot/1.300.0",
+                    "last_activity_at": activity,
+                    "last_activity_editor": activity.map(|_| "vscode/1.105.0/copilot/1.300.0"),
                     "plan_type": self.plan_type,
                     "assignee": {"login": login, "id": 1, "type": "User"},
                     "assigning_team": team,
@@ -571,6 +581,7 @@ async fn handle(
             method: method.to_string(),
             path: uri.to_string(),
             body: body.clone(),
+            at: std::time::Instant::now(),
         });
         let path = uri.path();
         let index = state

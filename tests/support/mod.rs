@@ -50,6 +50,11 @@ impl Workspace {
 
     /// The binary, in this directory, with only the fake's token in its environment.
     pub fn cmd(&self, api_url: &str) -> Command {
+        self.cmd_spaced(api_url, "0")
+    }
+
+    /// `cmd` with writes `interval_ms` apart.
+    pub fn cmd_spaced(&self, api_url: &str, interval_ms: &str) -> Command {
         let mut cmd = Command::cargo_bin("copilot-seats").expect("binary");
         cmd.current_dir(self.dir.path())
             .env_clear()
@@ -59,7 +64,7 @@ impl Workspace {
                 "--api-url",
                 api_url,
                 "--write-interval-ms",
-                "0",
+                interval_ms,
                 "--today",
                 "2026-11-25",
             ]);
