@@ -376,3 +376,51 @@ fn a_partial_422_in_the_middle_of_a_batch_is_accounted_for_and_converges() {
     let plan = ws.run(&fake.url, &["plan", "--detailed-exitcode"]);
     assert_eq!(plan.status.code(), Some(0), "{}", stdout(&plan));
 }
+
+#[test]
+fn saml_sso_and_ip_allow_list_refusals_say_what_to_do_without_asking_for_scopes() {
+    let sso = Fault::status(
+        "GET",
+        BILLING,
+        403,
+        r#"{"message":"Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization."}"#,
+    )
+    .header(
+        "x-github-sso",
+        "required; url=https://github.com/orgs/acme/sso?authorization_request=A1B2C3",
+    )
+    .header("x-accepted-oauth-scopes", "manage_billing:copilot");
+    let fake = org(vec![sso]);
+    let ws = Workspace::new(FILE);
+    let output = ws.run(&fake.url, &["plan"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the organization enforces SAML single sign-on and the token is not authorised for it: open https://github.com/orgs/acme/sso?authorization_request=A1B2C3 to authorise it"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("scope") && !err.contains("lacks permission"),
+        "{err}"
+    );
+    assert_eq!(count(&fake, "GET", BILLING), 1, "not retried");
+
+    let allow_list = Fault::status(
+        "GET",
+        BILLING,
+        403,
+        r#"{"message":"Although you appear to have the correct authorization credentials, the `acme` organization has an IP allow list enabled, and your IP address is not permitted to access this resource."}"#,
+    );
+    fake.state().faults.push(allow_list);
+    let output = ws.run(&fake.url, &["plan"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the IP allow list of the organization or enterprise does not allow this machine's address"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("manage_billing") && !err.contains("lacks permission"),
+        "{err}"
+    );
+}

@@ -21,6 +21,7 @@ mod pages;
 mod plan;
 mod properties;
 mod release;
+mod saved_plans;
 mod schema;
 mod secrets;
 mod targets;

@@ -569,10 +569,18 @@ async fn handle(
     if delay > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
     }
-    if let Some(limited) = secondary_limit(
-        &mut state.lock().unwrap_or_else(|e| e.into_inner()),
-        &method,
-    ) {
+    // The App's own calls (with its JWT) count against the App, not the installation's
+    // token whose budget this fake keeps.
+    let app_call = uri.path().starts_with("/app/") || uri.path().ends_with("/installation");
+    let limited = (!app_call)
+        .then(|| {
+            secondary_limit(
+                &mut state.lock().unwrap_or_else(|e| e.into_inner()),
+                &method,
+            )
+        })
+        .flatten();
+    if let Some(limited) = limited {
         return limited;
     }
     let fault = {
