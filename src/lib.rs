@@ -18,6 +18,7 @@ pub mod reclaim;
 pub mod render;
 pub mod secrets;
 pub mod targets;
+pub mod usage;
 pub mod yaml_locations;
 
 use clap::FromArgMatches as _;
