@@ -17,6 +17,9 @@
 #[allow(dead_code)]
 #[path = "../tests/support/fake_github.rs"]
 mod fake_github;
+#[allow(dead_code)]
+#[path = "../tests/support/usage_data.rs"]
+mod usage_data;
 
 use copilot_seats::model::{
     DesiredState, Entry, Limits, LiveState, Login, RemovalLimit, Seat, SeatSource, Unmanaged,

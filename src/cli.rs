@@ -141,7 +141,7 @@ pub enum Command {
     Seats(SeatsArgs),
     /// Show the org's Copilot billing settings and seat breakdown
     Status(StatusArgs),
-    /// Get a Copilot usage-metrics report: its days and files (--download to save them)
+    /// Copilot usage summarised: daily active and engaged users, per user, per team
     Usage(UsageArgs),
     /// Add users (or teams with --team) to the file, or give existing ones new values
     Add(AddArgs),
@@ -278,19 +278,14 @@ pub struct StatusArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum UsageReport {
-    #[value(name = "organization-28-day")]
-    Organization28Day,
-    #[value(name = "users-28-day")]
-    Users28Day,
-    #[value(name = "organization-1-day")]
-    Organization1Day,
-    #[value(name = "users-1-day")]
-    Users1Day,
-    #[value(name = "user-teams-1-day")]
-    UserTeams1Day,
-    #[value(name = "repos-1-day")]
-    Repos1Day,
+pub enum UsageFormat {
+    /// A table with a sparkline of daily active users
+    Text,
+    /// One row per day (or user), the JSON field names as its header
+    Csv,
+    Json,
+    /// A table and a Mermaid chart, for pull requests and job summaries
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -350,19 +345,34 @@ pub struct ReclaimArgs {
 
 #[derive(Debug, Args)]
 pub struct UsageArgs {
-    /// The organization (default: the file's `org`)
-    #[arg(long)]
+    /// The organization (default: the file's target, or every target of -f DIR)
+    #[arg(long, conflicts_with = "enterprise")]
     pub org: Option<String>,
-    /// The report
-    #[arg(long, value_enum, default_value_t = UsageReport::Organization28Day)]
-    pub report: UsageReport,
-    /// The day of a 1-day report, YYYY-MM-DD (default: yesterday, UTC)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    /// An enterprise, by slug
+    #[arg(long, value_name = "SLUG")]
+    pub enterprise: Option<String>,
+    /// One row per user over the window, with whether they hold a seat
+    #[arg(long, conflicts_with = "team")]
+    pub users: bool,
+    /// One team's days: its members' activity from each day's reports (default: the last 7 complete days)
+    #[arg(long, value_name = "SLUG")]
+    pub team: Option<String>,
+    /// One day, YYYY-MM-DD (the 1-day reports)
+    #[arg(long, value_name = "YYYY-MM-DD", conflicts_with_all = ["since", "until"])]
     pub day: Option<String>,
-    /// Save the report's files (NDJSON) in this directory
-    #[arg(long, value_name = "DIR")]
+    /// The first day, YYYY-MM-DD (default: the latest 28 days)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<String>,
+    /// The last day, YYYY-MM-DD (default: yesterday, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub until: Option<String>,
+    /// Keep the report files as they came (NDJSON, one per part) in this directory
+    #[arg(long, value_name = "DIR", conflicts_with = "from")]
     pub download: Option<PathBuf>,
+    /// Summarise files saved by --download, offline (no token, no network)
+    #[arg(long, value_name = "DIR")]
+    pub from: Option<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
-    pub format: StatusFormat,
+    #[arg(long, value_enum, default_value_t = UsageFormat::Text)]
+    pub format: UsageFormat,
 }

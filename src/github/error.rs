@@ -83,11 +83,17 @@ pub enum GitHubError {
     )]
     ListKeptChanging { owner: String, tries: usize },
     #[error(
-        "GET {path}: GitHub answered 404: check the org name, and that Copilot metrics are enabled for it (\"Copilot metrics API access\" in the org's Copilot policies)"
+        "GET {path}: GitHub answered 404: check the org or enterprise name, and that Copilot usage metrics are on for it (the \"Copilot usage metrics\" policy); org reports start on 2025-12-12, enterprise reports on 2025-10-10, and are kept one year"
     )]
     NoMetrics { path: String },
-    #[error("GitHub linked the report file `{link}`, which is not https: not downloading it")]
-    InsecureLink { link: String },
+    #[error(
+        "the \"Copilot usage metrics\" policy of `{target}` is disabled (GitHub answered 403): an enterprise owner enables it in the enterprise's settings, AI controls > Copilot > Metrics (\"Copilot usage metrics\"); then run usage again"
+    )]
+    MetricsPolicy { target: String },
+    #[error("GitHub linked {file} over plain http: not downloading it")]
+    InsecureLink { file: String },
+    #[error("cannot read {file}: {detail}")]
+    Download { file: String, detail: String },
 }
 
 impl GitHubError {

@@ -1,92 +1,164 @@
-//! Copilot usage metrics: the report endpoints (API.md), which answer with signed links to
-//! NDJSON files, and the download of those files, which never carries the token. Saving
-//! them is the command's business.
+//! Copilot usage metrics: the report endpoints of an org or an enterprise (API.md "Usage
+//! metrics (reports)"), which answer with signed links to NDJSON files, and the reading of
+//! those files: part files fetched concurrently, each as a stream of lines, never with the
+//! token (the links are on another host and are credentials themselves: they are
+//! registered as secrets, and never printed, logged or written).
 
 use crate::github::client::Client;
 use crate::github::error::GitHubError;
-use serde::{Deserialize, Serialize};
+use crate::github::owner::Owner;
+use crate::model::TargetKind;
+use crate::usage::records::Lines;
+use futures::{StreamExt, stream};
+use serde::Deserialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
-/// A report kind: its path under `/orgs/{org}/copilot/metrics/reports/` (API.md), and
-/// whether it takes a `day`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ReportKind {
-    pub name: &'static str,
-    pub daily: bool,
-}
+/// How many part files are fetched at once.
+const PARTS_AT_ONCE: usize = 4;
 
-/// GitHub's answer: the files of the report and the days it covers.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-pub struct Report {
+/// GitHub's answer: the files of the report.
+#[derive(Clone, Debug, Default, Deserialize)]
+struct Report {
     #[serde(default)]
-    pub download_links: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub report_start_day: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub report_end_day: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub report_day: Option<String>,
+    download_links: Vec<String>,
 }
 
-/// The report's links, or `None` when GitHub has none for that day (204).
-pub async fn fetch_report(
-    client: &Client,
-    org: &str,
-    kind: ReportKind,
-    day: &str,
-) -> Result<Option<Report>, GitHubError> {
-    let path = if kind.daily {
-        format!(
-            "/orgs/{org}/copilot/metrics/reports/{}?day={day}",
-            kind.name
-        )
-    } else {
-        format!("/orgs/{org}/copilot/metrics/reports/{}/latest", kind.name)
+/// What reading a report gave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fetched {
+    /// 204: no report of that day yet (they come within about two full UTC days).
+    NotReady,
+    Read {
+        parts: usize,
+    },
+}
+
+/// Takes every line of a report's files, from any part, one chunk's lines at a time.
+pub type Sink<'a> = Mutex<&'a mut (dyn FnMut(&[u8]) + Send)>;
+
+/// The report's path: `{org|enterprise}-28-day/latest`, `users-1-day?day=D`, …
+pub fn report_path(owner: &Owner, report: &str, day: Option<&str>) -> String {
+    let root = match owner.kind {
+        TargetKind::Org => format!("/orgs/{}", owner.name),
+        TargetKind::Enterprise => format!("/enterprises/{}", owner.name),
     };
-    let answer = client.get(&path).await?;
-    if answer.status.as_u16() == 204 {
-        return Ok(None);
+    match day {
+        Some(day) => format!("{root}/copilot/metrics/reports/{report}?day={day}"),
+        None => format!("{root}/copilot/metrics/reports/{report}/latest"),
     }
-    if !answer.status.is_success() {
-        return Err(GitHubError::NoMetrics { path });
-    }
-    answer.json().map(Some)
 }
 
-/// A downloaded report file: a safe name to save it under, and its bytes.
-#[derive(Clone, Debug)]
-pub struct ReportFile {
-    pub name: String,
-    pub bytes: Vec<u8>,
+/// The name a part file is saved under with `--download`, and found by with `--from`:
+/// `REPORT[-DAY]-partN.ndjson`.
+pub fn part_name(report: &str, day: Option<&str>, part: usize) -> String {
+    match day {
+        Some(day) => format!("{report}-{day}-part{part}.ndjson"),
+        None => format!("{report}-part{part}.ndjson"),
+    }
 }
 
-/// Fetches each file of `links` without the token (the links are signed). Only `https`
-/// links, or links on the API's own root (a local fake, an enterprise proxy).
-pub async fn download(
-    links: &[String],
-    api_url: &str,
-    timeout: Duration,
-) -> Result<Vec<ReportFile>, GitHubError> {
-    let http = reqwest::Client::builder()
-        .timeout(timeout)
-        .build()
-        .map_err(|e| GitHubError::HttpClient {
-            detail: e.to_string(),
-        })?;
-    let mut files = Vec::new();
-    for (index, link) in links.iter().enumerate() {
-        let shown = without_query(link);
-        if !link.starts_with("https://") && !link.starts_with(&format!("{api_url}/")) {
-            return Err(GitHubError::InsecureLink {
-                link: shown.to_string(),
+/// Fetches report `report` of `owner` (for `day`, or the latest), then reads every part
+/// file into `sink`; with `save`, each part is also written, as it comes, to `save`.
+pub async fn read_report(
+    client: &Client,
+    downloads: &Downloads,
+    owner: &Owner,
+    report: &str,
+    day: Option<&str>,
+    save: Option<&Path>,
+    sink: &Sink<'_>,
+) -> Result<Fetched, GitHubError> {
+    let path = report_path(owner, report, day);
+    let answer = match client.get(&path).await {
+        Ok(answer) => answer,
+        Err(error) => return Err(policy_error(error, owner)),
+    };
+    match answer.status.as_u16() {
+        204 => return Ok(Fetched::NotReady),
+        404 => {
+            return Err(GitHubError::NoMetrics {
+                path: path.split('?').next().unwrap_or(&path).to_string(),
             });
         }
-        let failed = |detail: String| GitHubError::Network {
-            method: "GET".into(),
-            path: shown.to_string(),
+        _ => {}
+    }
+    let links = answer.json::<Report>()?.download_links;
+    for link in &links {
+        crate::secrets::register(link);
+    }
+    let parts = links.len();
+    let mut fetches = stream::iter(links.iter().enumerate())
+        .map(|(index, link)| {
+            let save = save.map(|dir| dir.join(part_name(report, day, index + 1)));
+            downloads.read(link, report, index + 1, save, sink)
+        })
+        .buffer_unordered(PARTS_AT_ONCE);
+    while let Some(result) = fetches.next().await {
+        result?;
+    }
+    Ok(Fetched::Read { parts })
+}
+
+/// 403 "The 'Copilot usage metrics' policy must be enabled to use this API": say which
+/// policy, and where.
+fn policy_error(error: GitHubError, owner: &Owner) -> GitHubError {
+    match &error {
+        GitHubError::Status {
+            status: 403,
+            message,
+            ..
+        } if message.to_ascii_lowercase().contains("usage metrics") => GitHubError::MetricsPolicy {
+            target: owner.name.clone(),
+        },
+        _ => error,
+    }
+}
+
+/// The client for report files: no token, ever, and no logging of their links.
+#[derive(Debug)]
+pub struct Downloads {
+    http: reqwest::Client,
+    /// The API root, whose own host may serve files (a local fake, a proxy).
+    api_url: String,
+}
+
+impl Downloads {
+    pub fn new(api_url: &str, timeout: Duration) -> Result<Downloads, GitHubError> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .map_err(|e| GitHubError::HttpClient {
+                detail: e.to_string(),
+            })?;
+        Ok(Downloads {
+            http,
+            api_url: api_url.trim_end_matches('/').to_string(),
+        })
+    }
+
+    /// Streams one part file into `sink` (and into `save`).
+    async fn read(
+        &self,
+        link: &str,
+        report: &str,
+        part: usize,
+        save: Option<PathBuf>,
+        sink: &Sink<'_>,
+    ) -> Result<(), GitHubError> {
+        // Named by report and part: the link itself is a credential.
+        let shown = format!("part {part} of the `{report}` report");
+        let failed = |detail: String| GitHubError::Download {
+            file: shown.clone(),
             detail,
         };
-        let response = http
+        if !link.starts_with("https://") && !link.starts_with(&format!("{}/", self.api_url)) {
+            return Err(GitHubError::InsecureLink { file: shown });
+        }
+        let mut response = self
+            .http
             .get(link)
             .send()
             .await
@@ -94,39 +166,78 @@ pub async fn download(
         let status = response.status();
         if !status.is_success() {
             return Err(failed(format!(
-                "answered {status}: the links expire soon after they are given; run usage again"
+                "the file host answered {status}: the links expire soon after they are given; run usage again"
             )));
         }
-        let bytes = response
-            .bytes()
+        let mut file = match &save {
+            Some(path) => Some(
+                std::fs::File::create(path)
+                    .map_err(|e| failed(format!("cannot write `{}`: {e}", path.display())))?,
+            ),
+            None => None,
+        };
+        let mut lines = Lines::default();
+        while let Some(chunk) = response
+            .chunk()
             .await
-            .map_err(|e| failed(e.without_url().to_string()))?;
-        files.push(ReportFile {
-            name: file_name(link, index),
-            bytes: bytes.to_vec(),
-        });
+            .map_err(|e| failed(e.without_url().to_string()))?
+        {
+            if let (Some(file), Some(path)) = (&mut file, &save) {
+                file.write_all(&chunk)
+                    .map_err(|e| failed(format!("cannot write `{}`: {e}", path.display())))?;
+            }
+            let mut each = sink
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            lines.feed(&chunk, &mut **each);
+        }
+        let mut each = sink
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        lines.finish(&mut **each);
+        Ok(())
     }
-    Ok(files)
 }
 
-/// A link without its query: the signature is a credential, for as long as it lasts.
-pub fn without_query(link: &str) -> &str {
-    link.split(['?', '#']).next().unwrap_or(link)
-}
-
-/// The last path segment of the link when it is a plain file name, else `report-N.ndjson`.
-fn file_name(link: &str, index: usize) -> String {
-    let last = without_query(link).rsplit('/').next().unwrap_or("");
-    let plain = !last.is_empty()
-        && !last.starts_with('.')
-        && last
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-    if plain {
-        last.to_string()
+/// Reads saved part files of `report` (and `day`) from `dir` into `sink`, each as a stream
+/// of lines; `NotReady` when there are none.
+pub fn read_saved(
+    dir: &Path,
+    report: &str,
+    day: Option<&str>,
+    sink: &mut (dyn FnMut(&[u8]) + Send),
+) -> std::io::Result<Fetched> {
+    use std::io::BufRead as _;
+    let prefix = match day {
+        Some(day) => format!("{report}-{day}-part"),
+        None => format!("{report}-part"),
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".ndjson"))
+        })
+        .collect();
+    files.sort();
+    for path in &files {
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path)?);
+        let mut line = Vec::new();
+        while reader.read_until(b'\n', &mut line)? > 0 {
+            if line.last() == Some(&b'\n') {
+                line.pop();
+            }
+            sink(&line);
+            line.clear();
+        }
+    }
+    Ok(if files.is_empty() {
+        Fetched::NotReady
     } else {
-        format!("report-{}.ndjson", index + 1)
-    }
+        Fetched::Read { parts: files.len() }
+    })
 }
 
 #[cfg(test)]
@@ -134,23 +245,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn file_names_come_from_plain_link_paths_only() {
+    fn paths_and_names_of_reports() {
+        let org = Owner::org("acme");
         assert_eq!(
-            file_name(
-                "https://example.com/a/copilot-usage-report-1.ndjson?sig=x",
-                0
-            ),
-            "copilot-usage-report-1.ndjson"
-        );
-        assert_eq!(file_name("https://example.com/a/..", 1), "report-2.ndjson");
-        assert_eq!(file_name("https://example.com/", 2), "report-3.ndjson");
-        assert_eq!(
-            file_name("https://example.com/a/x%2F..%2Fy", 3),
-            "report-4.ndjson"
+            report_path(&org, "users-1-day", Some("2026-11-24")),
+            "/orgs/acme/copilot/metrics/reports/users-1-day?day=2026-11-24"
         );
         assert_eq!(
-            without_query("https://h/p.ndjson?sig=secret"),
-            "https://h/p.ndjson"
+            report_path(&Owner::enterprise("initech"), "enterprise-28-day", None),
+            "/enterprises/initech/copilot/metrics/reports/enterprise-28-day/latest"
+        );
+        assert_eq!(
+            part_name("users-28-day", None, 2),
+            "users-28-day-part2.ndjson"
+        );
+        assert_eq!(
+            part_name("users-1-day", Some("2026-11-24"), 1),
+            "users-1-day-2026-11-24-part1.ndjson"
         );
     }
 }

@@ -229,6 +229,9 @@ mod tests {
         assert_eq!(days[0].daily_active_users, Some(3));
         let flat = br#"{"day":"2026-09-12","daily_active_users":0,"totals_by_feature":[{"feature":"code_completion","code_generation_activity_count":4.0}]}"#;
         let days = decode::<AggregateLine>(flat).expect("flat").days();
-        assert_eq!(days[0].totals_by_feature[0].code_generation_activity_count, 4);
+        assert_eq!(
+            days[0].totals_by_feature[0].code_generation_activity_count,
+            4
+        );
     }
 }

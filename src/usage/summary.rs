@@ -238,16 +238,29 @@ impl Usage {
             .totals_by_feature
             .iter()
             .find(|f| f.feature.as_deref() == Some("code_completion"))
-            .map(|f| (f.code_generation_activity_count, f.code_acceptance_activity_count));
+            .map(|f| {
+                (
+                    f.code_generation_activity_count,
+                    f.code_acceptance_activity_count,
+                )
+            });
         let interactions = record.user_initiated_interaction_count;
-        tally(&mut self.languages, &record.totals_by_language_feature, |b| {
-            (b.language.as_deref(), b.code_generation_activity_count)
-        });
+        tally(
+            &mut self.languages,
+            &record.totals_by_language_feature,
+            |b| (b.language.as_deref(), b.code_generation_activity_count),
+        );
         tally(&mut self.editors, &record.totals_by_ide, |b| {
-            (b.ide.as_deref(), b.user_initiated_interaction_count + b.code_generation_activity_count)
+            (
+                b.ide.as_deref(),
+                b.user_initiated_interaction_count + b.code_generation_activity_count,
+            )
         });
         tally(&mut self.features, &record.totals_by_feature, |b| {
-            (b.feature.as_deref(), b.user_initiated_interaction_count + b.code_generation_activity_count)
+            (
+                b.feature.as_deref(),
+                b.user_initiated_interaction_count + b.code_generation_activity_count,
+            )
         });
         tally(&mut self.models, &record.totals_by_model_feature, |b| {
             (b.model.as_deref(), b.user_initiated_interaction_count)
@@ -333,13 +346,16 @@ impl Usage {
     fn totals(&self, days: &[DayRow]) -> Totals {
         let shown: Vec<&DayRow> = days.iter().filter(|d| d.ready && !d.left_out).collect();
         let sum = |f: fn(&DayRow) -> Option<u64>| shown.iter().filter_map(|d| f(d)).sum::<u64>();
-        let completion = self.days.values().fold((0, 0), |(g, a), d| match &d.aggregate {
-            Some(agg) if self.team.is_none() => {
-                let (dg, da) = agg.completion.unwrap_or((agg.suggestions, agg.acceptances));
-                (g + dg, a + da)
-            }
-            _ => (g + d.completion.0, a + d.completion.1),
-        });
+        let completion = self
+            .days
+            .values()
+            .fold((0, 0), |(g, a), d| match &d.aggregate {
+                Some(agg) if self.team.is_none() => {
+                    let (dg, da) = agg.completion.unwrap_or((agg.suggestions, agg.acceptances));
+                    (g + dg, a + da)
+                }
+                _ => (g + d.completion.0, a + d.completion.1),
+            });
         let last = self
             .days
             .values()
@@ -402,7 +418,9 @@ pub fn join_seats(rows: &mut Vec<UserRow>, seats: &BTreeMap<String, Option<Strin
                 code_acceptances: 0,
                 last_active_day: None,
                 holds_seat: Some(true),
-                seat_last_activity_at: Some(last_activity.clone().unwrap_or_else(|| "never".into())),
+                seat_last_activity_at: Some(
+                    last_activity.clone().unwrap_or_else(|| "never".into()),
+                ),
             });
         }
     }
@@ -459,17 +477,34 @@ mod tests {
     #[test]
     fn engaged_users_and_duplicates_across_parts() {
         let mut usage = Usage::default();
-        user(r#"{"user_id":1,"user_login":"ann","day":"2026-11-01","code_acceptance_activity_count":2,"code_generation_activity_count":5}"#, &mut usage);
+        user(
+            r#"{"user_id":1,"user_login":"ann","day":"2026-11-01","code_acceptance_activity_count":2,"code_generation_activity_count":5}"#,
+            &mut usage,
+        );
         // The same user and day again (another part): counted once.
-        user(r#"{"user_id":1,"user_login":"ann","day":"2026-11-01","code_acceptance_activity_count":2,"code_generation_activity_count":5}"#, &mut usage);
-        user(r#"{"user_id":2,"user_login":"bo","day":"2026-11-01","code_generation_activity_count":3}"#, &mut usage);
-        user(r#"{"user_id":2,"user_login":"bo","day":"2026-11-02","user_initiated_interaction_count":4}"#, &mut usage);
+        user(
+            r#"{"user_id":1,"user_login":"ann","day":"2026-11-01","code_acceptance_activity_count":2,"code_generation_activity_count":5}"#,
+            &mut usage,
+        );
+        user(
+            r#"{"user_id":2,"user_login":"bo","day":"2026-11-01","code_generation_activity_count":3}"#,
+            &mut usage,
+        );
+        user(
+            r#"{"user_id":2,"user_login":"bo","day":"2026-11-02","user_initiated_interaction_count":4}"#,
+            &mut usage,
+        );
         user(r#"{"user_login":"nobody"}"#, &mut usage);
         let summary = usage.summary("acme", "users-28-day", true);
         assert_eq!(usage.unreadable, 1);
         let first = &summary.days[0];
         assert_eq!(
-            (first.active_users, first.engaged_users, first.code_suggestions, first.code_acceptances),
+            (
+                first.active_users,
+                first.engaged_users,
+                first.code_suggestions,
+                first.code_acceptances
+            ),
             (Some(2), Some(1), Some(8), Some(2))
         );
         assert_eq!(first.acceptance_rate, Some(0.25));
@@ -486,7 +521,10 @@ mod tests {
     fn aggregates_give_active_users_rates_and_top_lists() {
         let mut usage = Usage::default();
         let line = r#"{"day_totals":[{"day":"2026-11-01","daily_active_users":7,"weekly_active_users":9,"monthly_active_users":12,"code_generation_activity_count":100,"code_acceptance_activity_count":40,"user_initiated_interaction_count":11,"totals_by_feature":[{"feature":"code_completion","code_generation_activity_count":80,"code_acceptance_activity_count":20},{"feature":"chat_panel_ask_mode","user_initiated_interaction_count":11}],"totals_by_language_feature":[{"language":"rust","feature":"code_completion","code_generation_activity_count":60},{"language":"go","code_generation_activity_count":20}],"totals_by_ide":[{"ide":"vscode","code_generation_activity_count":80}],"totals_by_model_feature":[{"model":"gpt-5","feature":"chat_panel_ask_mode","user_initiated_interaction_count":11}]}]}"#;
-        for day in decode::<AggregateLine>(line.as_bytes()).expect("line").days() {
+        for day in decode::<AggregateLine>(line.as_bytes())
+            .expect("line")
+            .days()
+        {
             usage.add_aggregate(day);
         }
         usage.day("2026-11-02", false);
@@ -499,7 +537,13 @@ mod tests {
         assert!(!summary.days[1].ready);
         assert_eq!(summary.totals.days, 1);
         assert_eq!(summary.totals.monthly_active_users, Some(12));
-        assert_eq!(summary.top.languages[0], Ranked { name: "rust".into(), count: 60 });
+        assert_eq!(
+            summary.top.languages[0],
+            Ranked {
+                name: "rust".into(),
+                count: 60
+            }
+        );
         assert_eq!(summary.top.models[0].name, "gpt-5");
     }
 
@@ -515,9 +559,18 @@ mod tests {
         ] {
             usage.add_user_team(decode(line.as_bytes()).expect("record"));
         }
-        user(r#"{"user_id":1,"day":"2026-11-01","user_initiated_interaction_count":1}"#, &mut usage);
-        user(r#"{"user_id":3,"day":"2026-11-01","user_initiated_interaction_count":1}"#, &mut usage);
-        user(r#"{"user_id":1,"day":"2026-11-02","user_initiated_interaction_count":1}"#, &mut usage);
+        user(
+            r#"{"user_id":1,"day":"2026-11-01","user_initiated_interaction_count":1}"#,
+            &mut usage,
+        );
+        user(
+            r#"{"user_id":3,"day":"2026-11-01","user_initiated_interaction_count":1}"#,
+            &mut usage,
+        );
+        user(
+            r#"{"user_id":1,"day":"2026-11-02","user_initiated_interaction_count":1}"#,
+            &mut usage,
+        );
         let summary = usage.summary("acme", "user-teams-1-day", false);
         assert_eq!(summary.team.as_deref(), Some("web"));
         assert_eq!(summary.days[0].active_users, Some(1));

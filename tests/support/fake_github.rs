@@ -174,6 +174,8 @@ pub struct State {
     pub token_expiry: HashMap<String, std::time::SystemTime>,
     /// Requests refused because their installation token had expired.
     pub expired_token_uses: usize,
+    /// Report files served (from the storage host).
+    pub report_downloads: usize,
     /// The seat list, built once and dropped on every change, so that pages of a large
     /// org are cheap to serve.
     seat_cache: Option<Arc<Vec<Value>>>,
@@ -214,6 +216,7 @@ impl State {
             token_lifetime: std::time::Duration::from_secs(3600),
             token_expiry: HashMap::new(),
             expired_token_uses: 0,
+            report_downloads: 0,
             seat_cache: None,
             enterprise: false,
             org_grants: BTreeMap::new(),
@@ -745,14 +748,11 @@ fn route(
                 "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter should be specified",
             );
         }
-        return (
-            StatusCode::OK,
-            format!(
-                "{{\"file\":\"{file}\",\"organization\":\"{}\",\"daily_active_users\":4}}\n",
-                state.org
-            ),
-        )
-            .into_response();
+        state.report_downloads += 1;
+        return match super::usage_data::file(file) {
+            Some(body) => (StatusCode::OK, body).into_response(),
+            None => error(404, "The specified key does not exist."),
+        };
     }
     let repos = path.starts_with("/repos/");
     let bearer = header("authorization")
@@ -868,29 +868,8 @@ fn route(
             ),
             _ => error(404, "Not Found"),
         },
-        ("GET", ["copilot", "metrics", "reports", kind, "latest"])
-            if ["organization-28-day", "users-28-day"].contains(kind) =>
-        {
-            let links: Vec<String> = (1..=2)
-                .map(|n| format!("{base}/reports/{kind}-{n}.ndjson?X-Amz-Signature=s3cr3t"))
-                .collect();
-            json_response(
-                200,
-                json!({"download_links": links, "report_start_day": "2026-10-28", "report_end_day": "2026-11-24"}),
-            )
-        }
-        ("GET", ["copilot", "metrics", "reports", kind]) if kind.ends_with("-1-day") => {
-            let Some(day) = query.get("day") else {
-                return error(422, "Invalid request: `day` is required");
-            };
-            // Reports exist up to yesterday (2026-11-24, with --today 2026-11-25).
-            if day.as_str() > "2026-11-24" {
-                return StatusCode::NO_CONTENT.into_response();
-            }
-            json_response(
-                200,
-                json!({"download_links": [format!("{base}/reports/{kind}-{day}.ndjson?X-Amz-Signature=s3cr3t")], "report_day": day}),
-            )
+        ("GET", ["copilot", "metrics", "reports", kind, rest @ ..]) => {
+            metrics_report(kind, rest, &query, &base)
         }
         ("GET", ["copilot", "billing"]) => {
             let active_seats = state.active_seats();
@@ -1012,6 +991,35 @@ fn route(
         },
         _ => error(404, "Not Found"),
     }
+}
+
+/// `GET …/copilot/metrics/reports/{kind}[/latest]?day=`: the envelope with signed links
+/// to the fake's files (`usage_data`), 204 for a day not ready, 422 without a day.
+fn metrics_report(
+    kind: &str,
+    rest: &[&str],
+    query: &BTreeMap<String, String>,
+    base: &str,
+) -> Response {
+    let day = match (rest, query.get("day")) {
+        (["latest"], _) if kind.ends_with("-28-day") => None,
+        ([], Some(day)) if kind.ends_with("-1-day") => Some(day.as_str()),
+        ([], None) => return error(422, "Invalid request: `day` is required"),
+        _ => return error(404, "Not Found"),
+    };
+    match super::usage_data::envelope(base, kind, day) {
+        Some(envelope) => json_response(200, envelope),
+        None => StatusCode::NO_CONTENT.into_response(),
+    }
+}
+
+/// `http://host` of a request's URL.
+fn base_of(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url[after_scheme..]
+        .find('/')
+        .map_or(url.len(), |i| after_scheme + i);
+    url[..end].to_string()
 }
 
 /// A JWT signed (RS256) by the fake's App, issued by it, current, and valid at most 10
@@ -1149,6 +1157,12 @@ fn route_enterprise(
             ),
             _ => error(404, "Not Found"),
         },
+        ("GET", ["copilot", "metrics", "reports", kind, rest @ ..]) => metrics_report(
+            &kind.replace("enterprise", "organization"),
+            rest,
+            query,
+            &base_of(url),
+        ),
         ("GET", ["copilot", "billing", "seats"]) => {
             let seats = state.seat_list();
             let users: BTreeSet<String> = seats

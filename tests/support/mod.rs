@@ -1,6 +1,7 @@
 //! Test support: the fake GitHub and a way to run the real binary against it.
 
 pub mod fake_github;
+pub mod usage_data;
 
 use assert_cmd::Command;
 pub use fake_github::{
