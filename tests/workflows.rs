@@ -138,6 +138,17 @@ fn the_example_workflows_are_valid() {
         text.contains("reclaim --write --format markdown") && text.contains("gh pr create"),
         "reclaim: writes the file and opens one pull request"
     );
+    let usage = check_workflow("examples/workflows/copilot-usage-summary.yml");
+    assert!(
+        usage["on"]["schedule"].as_sequence().is_some(),
+        "usage: weekly"
+    );
+    let text = std::fs::read_to_string(repo_path("examples/workflows/copilot-usage-summary.yml"))
+        .expect("read");
+    assert!(
+        text.contains("usage --since") && text.contains("--format markdown"),
+        "usage: the week's summary to the job summary"
+    );
 
     check_workflow(".github/workflows/ci.yml");
 }

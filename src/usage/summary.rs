@@ -1,7 +1,7 @@
 //! What the report files come to (SPEC 12), pure: records go in one at a time, in any
 //! order and from any number of part files; `Usage::summary` gives the daily rows, the
 //! window's totals, the top lists and, on demand, one row per user. Memory holds one small
-//! entry per day, per user and per (user, day) seen (to drop duplicates), never a file.
+//! entry per day and per user (with a bit per day seen, to drop duplicates), never a file.
 
 use crate::usage::records::{Aggregate, Breakdown, UserDay, UserTeam};
 use serde::Serialize;
@@ -120,6 +120,9 @@ struct DayAggregate {
 
 #[derive(Debug, Default)]
 struct User {
+    /// The days (by index) already counted for this user: parts and duplicates are merged
+    /// on (user, day), in a bit a day.
+    seen: Vec<u64>,
     login: String,
     days: u64,
     interactions: u64,
@@ -133,8 +136,6 @@ struct User {
 #[derive(Debug, Default)]
 pub struct Usage {
     days: BTreeMap<String, Day>,
-    /// (user, day index) already counted: parts and duplicates are merged on it.
-    seen: HashSet<(u64, u32)>,
     day_index: HashMap<String, u32>,
     users: HashMap<u64, User>,
     users_read: bool,
@@ -163,8 +164,21 @@ impl Usage {
     }
 
     fn index(&mut self, day: &str) -> u32 {
+        if let Some(index) = self.day_index.get(day) {
+            return *index;
+        }
         let next = self.day_index.len() as u32;
-        *self.day_index.entry(day.to_string()).or_insert(next)
+        self.day_index.insert(day.to_string(), next);
+        next
+    }
+
+    /// Changes the counts of `day`, made on first sight (without allocating after that).
+    fn with_day(&mut self, day: &str, change: impl FnOnce(&mut Day)) {
+        if let Some(counts) = self.days.get_mut(day) {
+            change(counts);
+            return;
+        }
+        change(self.days.entry(day.to_string()).or_default());
     }
 
     /// One line of a users report.
@@ -180,20 +194,16 @@ impl Usage {
         {
             return;
         }
-        if !self.seen.insert((id, index)) {
+        let user = self.users.entry(id).or_default();
+        let (word, bit) = ((index / 64) as usize, 1u64 << (index % 64));
+        if user.seen.len() <= word {
+            user.seen.resize(word + 1, 0);
+        }
+        if user.seen[word] & bit != 0 {
             return; // the same (user, day) in another part, or twice
         }
+        user.seen[word] |= bit;
         let engaged = record.engaged();
-        let entry = self.days.entry(day.to_string()).or_default();
-        entry.ready = true;
-        entry.active += 1;
-        entry.engaged += u64::from(engaged);
-        entry.interactions += record.user_initiated_interaction_count;
-        entry.suggestions += record.code_generation_activity_count;
-        entry.acceptances += record.code_acceptance_activity_count;
-        entry.completion.0 += record.code_generation_activity_count;
-        entry.completion.1 += record.code_acceptance_activity_count;
-        let user = self.users.entry(id).or_default();
         if let Some(login) = record.user_login.as_deref()
             && user.login.is_empty()
         {
@@ -207,6 +217,16 @@ impl Usage {
         if day > user.last_day.as_str() {
             user.last_day = day.to_string();
         }
+        self.with_day(day, |entry| {
+            entry.ready = true;
+            entry.active += 1;
+            entry.engaged += u64::from(engaged);
+            entry.interactions += record.user_initiated_interaction_count;
+            entry.suggestions += record.code_generation_activity_count;
+            entry.acceptances += record.code_acceptance_activity_count;
+            entry.completion.0 += record.code_generation_activity_count;
+            entry.completion.1 += record.code_acceptance_activity_count;
+        });
     }
 
     /// One line of `user-teams-1-day`: read before that day's users report.
