@@ -1,3 +1,4 @@
+#![allow(clippy::disallowed_macros)] // the benchmark prints its table
 //! How fast `usage --from` summarises a large users report, beside `jq` computing the same
 //! daily active and engaged users from the same files, in the same run (SPEC 12):
 //!
