@@ -311,3 +311,65 @@ fn text_csv_and_markdown_read_well() {
         "{csv}"
     );
 }
+
+#[test]
+fn every_target_of_a_directory_is_summarised_org_and_enterprise_alike() {
+    let fakes = FakeGitHub::start_many(vec![org(), State::new_enterprise("initech")]);
+    let ws = Workspace::new("");
+    std::fs::remove_file(ws.path("copilot-seats.yaml")).expect("rm");
+    std::fs::create_dir(ws.path("seats")).expect("mkdir");
+    ws.write("seats/acme.yaml", FILE);
+    ws.write(
+        "seats/initech.yaml",
+        "enterprise: initech\nusers: [dev01]\n",
+    );
+    let output = ws.run(
+        &fakes[0].url,
+        &[
+            "-f",
+            "seats",
+            "usage",
+            "--format",
+            "json",
+            "--download",
+            "saved",
+        ],
+    );
+    assert_no_link(&output);
+    let list = json_of(&output);
+    let targets: Vec<(&str, &str)> = list
+        .as_array()
+        .expect("a list for several targets")
+        .iter()
+        .map(|s| {
+            (
+                s["target"].as_str().unwrap_or(""),
+                s["report"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            ("acme", "organization-28-day"),
+            ("initech", "enterprise-28-day")
+        ]
+    );
+    assert_eq!(
+        list[0]["days"], list[1]["days"],
+        "the fake serves one formula"
+    );
+    assert!(ws.path("saved/initech/users-28-day-part2.ndjson").exists());
+    let paths: Vec<String> = fakes[1]
+        .state()
+        .requests
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    assert!(
+        paths.contains(
+            &"/enterprises/initech/copilot/metrics/reports/enterprise-28-day/latest".to_string()
+        ),
+        "{paths:?}"
+    );
+}
