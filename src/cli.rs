@@ -23,8 +23,9 @@ Exit codes:
   130  apply interrupted by SIGINT or SIGTERM; run it again to converge";
 
 /// The flags that only matter to commands that call GitHub.
-const NETWORK_FLAGS: [&str; 6] = [
+const NETWORK_FLAGS: [&str; 7] = [
     "api_url",
+    "allow_insecure_http",
     "request_timeout",
     "max_rate_limit_wait",
     "points_per_minute",
@@ -88,6 +89,10 @@ pub struct GlobalArgs {
         default_value = "https://api.github.com"
     )]
     pub api_url: String,
+    /// Send the token over a plain-http --api-url to a host that is not this machine
+    /// (refused by default: the token would cross the network in clear)
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
     /// Colour in output
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -98,7 +98,12 @@ pub fn load(path: &Path) -> Result<LoadedFile, FileErrors> {
 }
 
 /// Parses and validates the text of a file named `file` (the name is only used in errors).
+/// The UTF-8 byte order mark some editors (Windows Notepad) put first.
+pub const BOM: char = '\u{feff}';
+
 pub fn parse(file: &str, text: &str) -> Result<DesiredState, FileErrors> {
+    // A byte order mark is no content (the YAML parser would read a second document).
+    let text = text.strip_prefix(BOM).unwrap_or(text);
     let value: Value = match yaml_serde::from_str(text) {
         Ok(value) => value,
         Err(error) => {

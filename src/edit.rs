@@ -621,6 +621,14 @@ fn with_line_endings(
     text: &str,
     edit: impl FnOnce(&str) -> Result<String, EditError>,
 ) -> Result<String, EditError> {
+    // A byte order mark (Windows editors write one) is kept, and edited around.
+    if let Some(rest) = text.strip_prefix(crate::config::BOM) {
+        return Ok(format!(
+            "{}{}",
+            crate::config::BOM,
+            with_line_endings(rest, edit)?
+        ));
+    }
     if !text.contains("\r\n") {
         return edit(text);
     }

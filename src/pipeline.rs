@@ -73,6 +73,7 @@ impl Pipeline<'_> {
     /// A client for the calls on `owner`: with the seat token, or a GitHub App's
     /// installation token for that org or enterprise, renewed before it runs out.
     pub async fn client(&self, owner: &Owner) -> anyhow::Result<Client> {
+        self.check_api_url()?;
         let config = self.client_config();
         let name = owner.name.as_str();
         let credentials = Credentials::from_env()?;
@@ -96,7 +97,34 @@ impl Pipeline<'_> {
         Ok(client.sharing(budget, self.shared.permits.clone()))
     }
 
+    /// A plain-http `--api-url` sends the token in clear: allowed to this machine (tests,
+    /// a local proxy), refused to another host unless `--allow-insecure-http`.
+    fn check_api_url(&self) -> anyhow::Result<()> {
+        let url = self.global.api_url.trim();
+        let Some(rest) = url.strip_prefix("http://") else {
+            return Ok(());
+        };
+        let authority = rest.split('/').next().unwrap_or("");
+        let host = match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(""),
+            None => authority
+                .rsplit_once(':')
+                .map_or(authority, |(host, _)| host),
+        };
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if loopback || self.global.allow_insecure_http {
+            return Ok(());
+        }
+        bail!(
+            "--api-url `{url}` is plain http to `{host}`: the token would cross the network in clear; use https, or pass --allow-insecure-http if this network is trusted"
+        )
+    }
+
     pub fn client_with(&self, token: Token) -> anyhow::Result<Client> {
+        self.check_api_url()?;
         Ok(Client::new(&self.client_config(), token)?)
     }
 

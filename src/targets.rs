@@ -7,10 +7,20 @@ use std::path::{Path, PathBuf};
 
 /// The seat files `-f` names: files as given, directories expanded.
 pub fn seat_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    // One file named twice (`-f dir/ -f dir/x.yaml`) is one target, not a duplicate.
+    let push = |files: &mut Vec<PathBuf>, path: PathBuf| {
+        let same = |known: &PathBuf| match (known.canonicalize(), path.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => *known == path,
+        };
+        if !files.iter().any(same) {
+            files.push(path);
+        }
+    };
     for path in paths {
         if !path.is_dir() {
-            files.push(path.clone());
+            push(&mut files, path.clone());
             continue;
         }
         let entries = std::fs::read_dir(path)
@@ -18,7 +28,7 @@ pub fn seat_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         let mut found: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|entry| entry.path())
-            .filter(|p| p.is_file() && is_yaml(p))
+            .filter(|p| p.is_file() && is_yaml(p) && !is_hidden(p))
             .collect();
         if found.is_empty() {
             return Err(format!(
@@ -27,9 +37,18 @@ pub fn seat_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             ));
         }
         found.sort();
-        files.extend(found);
+        for file in found {
+            push(&mut files, file);
+        }
     }
     Ok(files)
+}
+
+/// `.x.yaml`: an editor's backup or a file kept aside, never a target.
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
 }
 
 fn is_yaml(path: &Path) -> bool {

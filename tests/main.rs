@@ -3,6 +3,7 @@
 mod support;
 
 mod actions;
+mod admin;
 mod app_auth;
 mod apply;
 mod bad_input;

@@ -95,6 +95,7 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
         None => None,
     };
     let mut failed = Context::broken_targets(&loaded);
+    let mut errors = Vec::new();
     let mut ready = Vec::new();
     for file in &loaded.targets {
         let org = &file.desired.org;
@@ -114,12 +115,16 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
         };
         match prepared.await {
             Ok(target) => ready.push(target),
-            Err(error) => failed.push(FailedTarget {
-                target: org.clone(),
-                error: format!("{error:#}"),
-            }),
+            Err(error) => {
+                failed.push(FailedTarget {
+                    target: org.clone(),
+                    error: format!("{error:#}"),
+                });
+                errors.push(error);
+            }
         }
     }
+    Context::annotate(&loaded, &errors.iter().collect::<Vec<_>>());
     let set = PlanSet::new(
         env!("CARGO_PKG_VERSION").to_string(),
         now_rfc3339(),

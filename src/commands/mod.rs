@@ -89,6 +89,28 @@ impl<'a> Context<'a> {
             .collect()
     }
 
+    /// In GitHub Actions, prints an annotation for every error of the files that could not
+    /// be read and of the targets that failed with file-related errors (non-members, …),
+    /// each on its file and line, as a single file's errors get.
+    pub fn annotate(loaded: &Loaded, failures: &[&anyhow::Error]) {
+        if !actions::in_actions() {
+            return;
+        }
+        let broken = loaded.broken.iter().flat_map(|(_, errors)| {
+            errors
+                .0
+                .iter()
+                .map(|e| actions::error_annotation(&e.file, e.position, &e.message))
+        });
+        let reported = failures
+            .iter()
+            .filter_map(|error| error.downcast_ref::<Reported>())
+            .flat_map(|reported| reported.annotations.iter().cloned());
+        for annotation in broken.chain(reported) {
+            eprintln!("{annotation}");
+        }
+    }
+
     /// Fails with every error of every broken file, when there are any.
     pub fn fail_on_broken(&self, broken: &[(String, FileErrors)]) -> anyhow::Result<()> {
         if broken.is_empty() {

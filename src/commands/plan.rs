@@ -81,6 +81,12 @@ async fn run_one(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
     }
     // A blocked plan fails the pull-request check here, not the apply after the merge.
     if let Some(blocked) = &plan.blocked {
+        if !crate::plan::limit_lifts(blocked) {
+            bail!(
+                "the plan is blocked, and apply would refuse it: {blocked}. No limit lifts this guard: declare at least one seat in {}, or run `apply --allow-mass-removal`",
+                ctx.file.display()
+            );
+        }
         bail!(
             "the plan is blocked, and apply would refuse it: {blocked}. To go ahead, raise `limits.max_removals` in {} in the same pull request (so the new limit is reviewed with the removals), or run `apply --allow-mass-removal`",
             ctx.file.display()
@@ -153,15 +159,20 @@ async fn run_many(ctx: &Context<'_>, args: &PlanArgs, loaded: Loaded) -> anyhow:
     }))
     .await;
     let mut plans = Vec::new();
+    let mut errors = Vec::new();
     for (file, result) in loaded.targets.iter().zip(results) {
         match result {
             Ok((plan, _)) => plans.push(plan),
-            Err(error) => failed.push(FailedTarget {
-                target: file.desired.org.clone(),
-                error: failure_lines(&error).join("\n"),
-            }),
+            Err(error) => {
+                failed.push(FailedTarget {
+                    target: file.desired.org.clone(),
+                    error: failure_lines(&error).join("\n"),
+                });
+                errors.push(error);
+            }
         }
     }
+    Context::annotate(&loaded, &errors.iter().collect::<Vec<_>>());
     let set = PlanSet::new(
         env!("CARGO_PKG_VERSION").to_string(),
         now_rfc3339(),
@@ -195,11 +206,18 @@ async fn run_many(ctx: &Context<'_>, args: &PlanArgs, loaded: Loaded) -> anyhow:
     }
     if !set.failed.is_empty() {
         let names: Vec<&str> = set.failed.iter().map(|f| f.target.as_str()).collect();
+        if set.failed.len() as u64 == set.summary.targets {
+            bail!(
+                "no target could be planned ({}), see above",
+                names.join(", ")
+            );
+        }
         bail!(
-            "{} of {} target(s) could not be planned ({}); the others were planned, see above",
+            "{} of {} target(s) could not be planned ({}); the other {} were planned, see above",
             set.failed.len(),
             set.summary.targets,
-            names.join(", ")
+            names.join(", "),
+            set.summary.planned
         );
     }
     let blocked: Vec<&str> = set
@@ -210,7 +228,7 @@ async fn run_many(ctx: &Context<'_>, args: &PlanArgs, loaded: Loaded) -> anyhow:
         .collect();
     if !blocked.is_empty() {
         bail!(
-            "the plans of {} are blocked, and apply would refuse them: raise `limits.max_removals` in their files in the same pull request (so the new limit is reviewed with the removals), or run `apply --allow-mass-removal`",
+            "the plans of {} are blocked, and apply would refuse them: raise `limits.max_removals` in their files in the same pull request (so the new limit is reviewed with the removals), or run `apply --allow-mass-removal` (a plan that leaves no seat yields only to that)",
             blocked.join(", ")
         );
     }

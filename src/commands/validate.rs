@@ -39,8 +39,12 @@ fn report_valid(ctx: &Context<'_>, file: &LoadedFile, today: Date) {
         }
     }
     if !ctx.global.quiet {
+        let (teams, target) = match desired.kind {
+            crate::model::TargetKind::Org => ("team(s)", "org"),
+            crate::model::TargetKind::Enterprise => ("enterprise team(s)", "enterprise"),
+        };
         println!(
-            "{}: valid ({} user(s), {} team(s), {} ignored) for org `{}`",
+            "{}: valid ({} user(s), {} {teams}, {} ignored) for {target} `{}`",
             file.path,
             desired.users.len(),
             desired.teams.len(),

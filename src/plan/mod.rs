@@ -399,6 +399,7 @@ impl<'a> Planner<'a> {
             self.changes.push(Change::AddUser {
                 login: entry.name.to_string(),
                 reason,
+                note: entry.note.clone(),
             });
         }
     }
@@ -452,6 +453,7 @@ impl<'a> Planner<'a> {
                 reason,
                 reassert,
                 members_gaining_seat: gaining.iter().map(|l| l.to_string()).collect(),
+                note: entry.note.clone(),
             });
         }
     }
@@ -560,6 +562,11 @@ impl<'a> Planner<'a> {
                 name: removal.name.to_string(),
                 members_losing_seat: members,
                 reason: removal_reason(removal.expired),
+                note: self
+                    .desired
+                    .teams
+                    .get(removal.slug)
+                    .and_then(|e| e.note.clone()),
             });
         }
     }
@@ -609,6 +616,7 @@ impl<'a> Planner<'a> {
                     self.changes.push(Change::RemoveUser {
                         login: login.to_string(),
                         reason,
+                        note: declared.and_then(|e| e.note.clone()),
                     });
                 }
             }
@@ -709,6 +717,15 @@ fn removal_reason(expired: Option<Date>) -> String {
     }
 }
 
+/// The start of the zero-seat guard's reason, which no limit lifts.
+const NO_SEAT_LEFT: &str = "the plan removes every seat";
+
+/// Whether raising `limits.max_removals` would lift this blocked plan's guard (the
+/// zero-seat guard yields only to `--allow-mass-removal`).
+pub fn limit_lifts(blocked: &str) -> bool {
+    !blocked.starts_with(NO_SEAT_LEFT)
+}
+
 /// The mass-removal guards of SPEC 4: too many removals, or none left.
 fn guard(desired: &DesiredState, summary: &Summary) -> Option<String> {
     let before = summary.seats_before;
@@ -730,10 +747,9 @@ fn guard(desired: &DesiredState, summary: &Summary) -> Option<String> {
         ));
     }
     if summary.seats_after == 0 && summary.removed > 0 {
-        return Some(
-            "the plan removes every seat, and GitHub then cancels the org's Copilot plan; apply with --allow-mass-removal if that is intended"
-                .to_string(),
-        );
+        return Some(format!(
+            "{NO_SEAT_LEFT}, and GitHub then cancels the org's Copilot plan; apply with --allow-mass-removal if that is intended"
+        ));
     }
     None
 }
@@ -956,7 +972,7 @@ mod tests {
                 members_losing_seat,
                 ..
             } => format!("-team {team}[{}]", members_losing_seat.join(",")),
-            Change::RemoveUser { login, reason } => format!("-user {login} ({reason})"),
+            Change::RemoveUser { login, reason, .. } => format!("-user {login} ({reason})"),
         }
     }
 

@@ -94,6 +94,9 @@ pub enum Change {
     AddUser {
         login: String,
         reason: String,
+        /// The entry's `note:` in the file, shown beside the change.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
     AddTeam {
         team: String,
@@ -104,20 +107,39 @@ pub enum Change {
         reassert: bool,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         members_gaining_seat: Vec<String>,
+        /// The entry's `note:` in the file, shown beside the change.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
     RemoveTeam {
         team: String,
         name: String,
         members_losing_seat: Vec<String>,
         reason: String,
+        /// The entry's `note:` in the file, shown beside the change.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
     RemoveUser {
         login: String,
         reason: String,
+        /// The entry's `note:` in the file, shown beside the change.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
 }
 
 impl Change {
+    /// The entry's note, if the file gave one.
+    pub fn note(&self) -> Option<&str> {
+        match self {
+            Change::AddUser { note, .. }
+            | Change::AddTeam { note, .. }
+            | Change::RemoveTeam { note, .. }
+            | Change::RemoveUser { note, .. } => note.as_deref(),
+        }
+    }
+
     /// Whether this change can alter a seat (a re-asserted team cannot).
     pub fn changes_seats(&self) -> bool {
         !matches!(self, Change::AddTeam { reassert: true, .. })

@@ -194,7 +194,9 @@ fn render(plan: &Plan, limit: Option<usize>, place: Place) -> String {
         (
             "Users added",
             pick(&|c| match c {
-                Change::AddUser { login, reason } => Some(format!("`{login}`: {reason}")),
+                Change::AddUser { login, reason, .. } => {
+                    Some(format!("`{login}`: {reason}{}", super::text::noted(c)))
+                }
                 _ => None,
             }),
         ),
@@ -207,8 +209,10 @@ fn render(plan: &Plan, limit: Option<usize>, place: Place) -> String {
                     reason,
                     reassert: false,
                     members_gaining_seat,
+                    ..
                 } => Some(format!(
-                    "`{team}` ({name}): {reason}{}",
+                    "`{team}` ({name}): {reason}{}{}",
+                    super::text::noted(c),
                     member_list(", members gaining a seat", members_gaining_seat, limit)
                 )),
                 _ => None,
@@ -234,8 +238,10 @@ fn render(plan: &Plan, limit: Option<usize>, place: Place) -> String {
                     name,
                     members_losing_seat,
                     reason,
+                    ..
                 } => Some(format!(
-                    "`{team}` ({name}): {reason}{}",
+                    "`{team}` ({name}): {reason}{}{}",
+                    super::text::noted(c),
                     member_list(", members losing their seat", members_losing_seat, limit)
                 )),
                 _ => None,
@@ -244,7 +250,9 @@ fn render(plan: &Plan, limit: Option<usize>, place: Place) -> String {
         (
             "Users removed",
             pick(&|c| match c {
-                Change::RemoveUser { login, reason } => Some(format!("`{login}`: {reason}")),
+                Change::RemoveUser { login, reason, .. } => {
+                    Some(format!("`{login}`: {reason}{}", super::text::noted(c)))
+                }
                 _ => None,
             }),
         ),

@@ -106,6 +106,7 @@ mod snapshots {
             huge.changes.push(crate::plan::Change::RemoveUser {
                 login: format!("someone-with-a-long-login-{i:06}"),
                 reason: "not declared".into(),
+                note: None,
             });
         }
         let summary = super::markdown::summary(&huge);

@@ -92,6 +92,14 @@ pub fn plan_set(set: &PlanSet, color: bool) -> String {
     out
 }
 
+/// ` [note: …]` after a change whose entry has a note, else nothing.
+pub(crate) fn noted(change: &Change) -> String {
+    change
+        .note()
+        .map(|note| format!(" [note: {}]", note.replace('\n', " ")))
+        .unwrap_or_default()
+}
+
 /// The totals of a plan set: `2 planned, 1 failed, 0 blocked; seats 4 -> 5; +19 USD`.
 pub(crate) fn totals(t: &Totals) -> String {
     format!(
@@ -162,16 +170,23 @@ fn plain_plan(plan: &Plan) -> String {
             out.push('\n');
         }
         let _ = match change {
-            Change::AddUser { login, reason } => writeln!(out, "+ user {login} ({reason})"),
+            Change::AddUser { login, reason, .. } => {
+                writeln!(out, "+ user {login} ({reason}){}", noted(change))
+            }
             Change::AddTeam {
                 team,
                 name,
                 reason,
                 reassert,
                 members_gaining_seat,
+                ..
             } => {
                 let sign = if *reassert { "~" } else { "+" };
-                let _ = writeln!(out, "{sign} team {team} \"{name}\" ({reason})");
+                let _ = writeln!(
+                    out,
+                    "{sign} team {team} \"{name}\" ({reason}){}",
+                    noted(change)
+                );
                 if !members_gaining_seat.is_empty() {
                     let _ = writeln!(
                         out,
@@ -186,8 +201,9 @@ fn plain_plan(plan: &Plan) -> String {
                 name,
                 members_losing_seat,
                 reason,
+                ..
             } => {
-                let _ = writeln!(out, "- team {team} \"{name}\" ({reason})");
+                let _ = writeln!(out, "- team {team} \"{name}\" ({reason}){}", noted(change));
                 if !members_losing_seat.is_empty() {
                     let _ = writeln!(
                         out,
@@ -197,7 +213,9 @@ fn plain_plan(plan: &Plan) -> String {
                 }
                 Ok(())
             }
-            Change::RemoveUser { login, reason } => writeln!(out, "- user {login} ({reason})"),
+            Change::RemoveUser { login, reason, .. } => {
+                writeln!(out, "- user {login} ({reason}){}", noted(change))
+            }
         };
     }
     if s.removed > 0 {

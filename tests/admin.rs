@@ -1,0 +1,162 @@
+//! What a new enterprise admin ran into, following the README (each fixed with a test that
+//! failed before): annotations for directories, notes in plans, byte order marks, hidden
+//! files, a file named twice, messages that said the wrong thing, plain-http API roots.
+
+use crate::support::{FakeGitHub, State, Workspace, assert_fails_with, stderr, stdout};
+
+fn orgs_dir(ws: &Workspace) {
+    std::fs::remove_file(ws.path("copilot-seats.yaml")).expect("rm");
+    std::fs::create_dir(ws.path("orgs")).expect("mkdir");
+}
+
+#[test]
+fn a_directory_gets_annotations_for_file_errors_and_non_members_in_actions() {
+    let mut acme = State::new("acme");
+    acme.with_direct_seats(&["alice"]);
+    let fake = FakeGitHub::start(acme);
+    let ws = Workspace::new("");
+    orgs_dir(&ws);
+    ws.write(
+        "orgs/acme.yaml",
+        "org: acme\nusers:\n  - alice\n  - stranger\n",
+    );
+    ws.write("orgs/broken.yaml", "org: delta\nusers:\n  - bad.login\n");
+    for command in ["plan", "apply"] {
+        let output = ws
+            .cmd(&fake.url)
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_WORKSPACE", ws.dir.path())
+            .args(
+                ["-f", "orgs", command, "--yes"]
+                    .iter()
+                    .filter(|a| command == "apply" || **a != "--yes"),
+            )
+            .output()
+            .expect("run");
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(
+                "::error file=orgs/broken.yaml,line=3,col=5::`bad.login` is not a valid login"
+            ),
+            "{command}: {err}"
+        );
+        assert!(
+            err.contains("::error file=orgs/acme.yaml,line=4,col=1::user `stranger` is not a member of `acme`"),
+            "{command}: {err}"
+        );
+    }
+    assert!(fake.state().writes().is_empty());
+}
+
+#[test]
+fn notes_are_shown_beside_their_changes_in_every_format() {
+    let mut acme = State::new("acme");
+    acme.with_direct_seats(&["trent"]);
+    acme.add_members(&["uma"]);
+    let fake = FakeGitHub::start(acme);
+    let ws = Workspace::new(
+        "org: acme\nusers:\n  - login: uma\n    note: trial, INC-1234\n  - login: trent\n    expires: 2026-10-31\n    note: contract ended\n",
+    );
+    let text = stdout(&ws.run(&fake.url, &["plan"]));
+    assert!(
+        text.contains("+ user uma (declared) [note: trial, INC-1234]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- user trent (expired 2026-10-31) [note: contract ended]"),
+        "{text}"
+    );
+    let markdown = stdout(&ws.run(&fake.url, &["plan", "--format", "markdown"]));
+    assert!(
+        markdown.contains("`uma`: declared [note: trial, INC-1234]"),
+        "{markdown}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&ws.run(&fake.url, &["plan", "--format", "json"]).stdout)
+            .expect("json");
+    assert_eq!(json["changes"][0]["note"], "trial, INC-1234");
+    assert_eq!(json["changes"][1]["note"], "contract ended");
+}
+
+#[test]
+fn a_file_with_a_byte_order_mark_is_read_and_edited_keeping_it() {
+    let fake = FakeGitHub::start(State::new("acme"));
+    let ws = Workspace::new("\u{feff}org: acme\nusers: [alice]\n");
+    let output = ws.run(&fake.url, &["validate"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = ws.run(&fake.url, &["add", "bob"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(ws.path("copilot-seats.yaml")).expect("file");
+    assert_eq!(text, "\u{feff}org: acme\nusers: [alice, bob]\n");
+}
+
+#[test]
+fn hidden_files_are_no_targets_and_a_file_named_twice_is_one() {
+    let ws = Workspace::new("");
+    orgs_dir(&ws);
+    ws.write("orgs/acme.yaml", "org: acme\nusers: [alice]\n");
+    ws.write("orgs/.acme.yaml", "org: acme\nusers: [old]\n");
+    let output = ws.run(
+        "http://127.0.0.1:9",
+        &["-f", "orgs/", "-f", "orgs/acme.yaml", "validate"],
+    );
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}{}", stderr(&output));
+    assert_eq!(out.matches("valid").count(), 1, "{out}");
+    assert!(!out.contains(".acme.yaml"), "{out}");
+}
+
+#[test]
+fn messages_say_the_right_thing() {
+    // validate names an enterprise as one.
+    let ws =
+        Workspace::new("enterprise: initech\nusers: [jdoe_initech]\nenterprise_teams: [ent:eng]\n");
+    let out = stdout(&ws.run("http://127.0.0.1:9", &["validate"]));
+    assert!(
+        out.contains("valid (1 user(s), 1 enterprise team(s), 0 ignored) for enterprise `initech`"),
+        "{out}"
+    );
+    // The zero-seat guard is not lifted by a limit: it does not say to raise one.
+    let mut acme = State::new("acme");
+    acme.with_direct_seats(&["alice"]);
+    let fake = FakeGitHub::start(acme);
+    let ws = Workspace::new("org: acme\nusers: []\nlimits: {max_removals: 100}\n");
+    let output = ws.run(&fake.url, &["plan"]);
+    assert_fails_with(
+        &output,
+        "No limit lifts this guard: declare at least one seat",
+    );
+    assert!(!stderr(&output).contains("raise `limits.max_removals`"));
+    // One target of one that fails is not "the others were planned".
+    let ws = Workspace::new("");
+    orgs_dir(&ws);
+    ws.write("orgs/acme.yaml", "org: acme\nusers: [alice, stranger]\n");
+    ws.write("orgs/zeta.yaml", "org: zeta\nusers: [zed]\n");
+    let output = ws.run(&fake.url, &["-f", "orgs", "--target", "acme", "plan"]);
+    let err = stderr(&output);
+    assert!(err.contains("no target could be planned (acme)"), "{err}");
+}
+
+#[test]
+fn a_plain_http_api_url_to_another_host_is_refused_before_the_token_is_sent() {
+    let ws = Workspace::new("org: acme\nusers: [alice]\n");
+    let output = ws.run("http://github.internal.example:8080", &["plan"]);
+    assert_fails_with(
+        &output,
+        "--api-url `http://github.internal.example:8080` is plain http to `github.internal.example`: the token would cross the network in clear; use https, or pass --allow-insecure-http",
+    );
+    // Loopback is fine (tests, a local proxy); the flag lets another host through.
+    let fake = FakeGitHub::start(State::new("acme"));
+    assert!(fake.url.starts_with("http://127.0.0.1"));
+    let output = ws
+        .cmd("http://localhost:9")
+        .args(["--allow-insecure-http", "plan"])
+        .output()
+        .expect("run");
+    assert!(
+        !stderr(&output).contains("plain http"),
+        "{}",
+        stderr(&output)
+    );
+}
