@@ -348,6 +348,7 @@ fn planning_time(seats: usize) -> Duration {
         },
         price_per_seat_usd: None,
         reclaim: None,
+        reclaim_exempt: Default::default(),
     };
     let live = LiveState::from_seats(
         (0..seats).map(|i| Seat {

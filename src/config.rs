@@ -246,7 +246,7 @@ impl Validator<'_> {
         let unmanaged = self.unmanaged(root.get("unmanaged"));
         let limits = self.limits(root.get("limits"));
         let price_per_seat_usd = self.price(root.get("price_per_seat_usd"));
-        let reclaim = self.reclaim(root.get("reclaim"));
+        let (reclaim, reclaim_exempt) = self.reclaim(root.get("reclaim"));
         Some(DesiredState {
             kind,
             org: org?,
@@ -258,6 +258,7 @@ impl Validator<'_> {
             limits,
             price_per_seat_usd,
             reclaim,
+            reclaim_exempt,
         })
     }
 
@@ -683,9 +684,31 @@ impl Validator<'_> {
         limits
     }
 
-    fn reclaim(&mut self, value: Option<&Value>) -> Option<Reclaim> {
-        let mapping = self.mapping(value, "reclaim", "reclaim: {inactive_after_days: 90}")?;
-        self.known_keys(mapping, "reclaim", &["inactive_after_days", "grace_days"]);
+    /// The `reclaim:` rule, and its exempt logins.
+    fn reclaim(&mut self, value: Option<&Value>) -> (Option<Reclaim>, BTreeSet<Login>) {
+        let Some(mapping) = self.mapping(value, "reclaim", "reclaim: {inactive_after_days: 90}")
+        else {
+            return (None, BTreeSet::new());
+        };
+        self.known_keys(
+            mapping,
+            "reclaim",
+            &["inactive_after_days", "grace_days", "exempt"],
+        );
+        let exempt = self
+            .name_list(
+                mapping.get("exempt"),
+                "reclaim.exempt",
+                "login",
+                is_valid_login,
+            )
+            .into_iter()
+            .map(|(name, _)| Login::new(name))
+            .collect();
+        (self.reclaim_rule(mapping), exempt)
+    }
+
+    fn reclaim_rule(&mut self, mapping: &yaml_serde::Mapping) -> Option<Reclaim> {
         let mut days = |key: &str, default: Option<u32>, min: u32| -> Option<u32> {
             let path = format!("reclaim.{key}");
             match mapping.get(key) {

@@ -479,4 +479,7 @@ pub struct DesiredState {
     pub limits: Limits,
     pub price_per_seat_usd: Option<f64>,
     pub reclaim: Option<Reclaim>,
+    /// `reclaim.exempt`: logins never suggested for reclaim, nor written out by
+    /// `reclaim --write` (people who answered "keep my seat").
+    pub reclaim_exempt: BTreeSet<Login>,
 }

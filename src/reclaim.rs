@@ -81,6 +81,7 @@ pub fn reclaim(desired: &DesiredState, live: &LiveState, today: Date) -> Reclaim
     if let Some(rule) = desired.reclaim {
         for seat in live.active_seats() {
             if desired.ignore_users.contains(&seat.login)
+                || desired.reclaim_exempt.contains(&seat.login)
                 || desired
                     .users
                     .get(&seat.login)

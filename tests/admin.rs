@@ -160,3 +160,79 @@ fn a_plain_http_api_url_to_another_host_is_refused_before_the_token_is_sent() {
         stderr(&output)
     );
 }
+
+/// Two orgs with idle seats: bob (acme) and dan (beta); cat (beta) asked to keep hers.
+fn idle_orgs() -> Vec<FakeGitHub> {
+    let mut acme = State::new("acme");
+    acme.with_direct_seats(&["alice", "bob"]);
+    acme.set_activity("bob", Some("2026-06-01T09:30:00Z"));
+    let mut beta = State::new("beta");
+    beta.with_direct_seats(&["cat", "dan"]);
+    beta.set_activity("cat", Some("2026-05-01T09:30:00Z"));
+    beta.set_activity("dan", Some("2026-05-02T09:30:00Z"));
+    FakeGitHub::start_many(vec![acme, beta])
+}
+
+#[test]
+fn reclaim_works_over_every_target_of_a_directory_and_honours_exemptions() {
+    let fakes = idle_orgs();
+    let ws = Workspace::new("");
+    orgs_dir(&ws);
+    ws.write(
+        "orgs/acme.yaml",
+        "org: acme\nusers: [alice, bob]\nreclaim: {inactive_after_days: 90}\n",
+    );
+    ws.write(
+        "orgs/beta.yaml",
+        "org: beta\nusers: [cat, dan]\nreclaim:\n  inactive_after_days: 90\n  exempt: [cat]   # asked to keep it in #42\n",
+    );
+    let output = ws.run(
+        &fakes[0].url,
+        &["-f", "orgs", "reclaim", "--format", "markdown"],
+    );
+    let body = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(body.starts_with("<!-- copilot-seats:reclaim -->\n## Reclaim 2 unused or expired Copilot seat(s) in 2 target(s)"), "{body}");
+    assert_eq!(
+        body.matches("<!-- copilot-seats:reclaim -->").count(),
+        1,
+        "{body}"
+    );
+    assert!(
+        body.contains("### Reclaim 1 unused or expired Copilot seat(s) of `acme`"),
+        "{body}"
+    );
+    assert!(
+        body.contains("### Reclaim 1 unused or expired Copilot seat(s) of `beta`"),
+        "{body}"
+    );
+    assert!(
+        body.contains("| @bob |") && body.contains("| @dan |"),
+        "{body}"
+    );
+    assert!(!body.contains("@cat"), "exempt: {body}");
+    let output = ws.run(&fakes[0].url, &["-f", "orgs", "reclaim", "--write"]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        text.contains("Reclaim in acme: 1 entry(ies) to remove, 1 listed in all."),
+        "{text}"
+    );
+    assert!(
+        text.contains("LOGIN  LAST ACTIVITY  IDLE DAYS  SOURCE  ACTION  WHY"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.path("orgs/beta.yaml")).expect("beta"),
+        "org: beta\nusers: [cat]\nreclaim:\n  inactive_after_days: 90\n  exempt: [cat]   # asked to keep it in #42\n"
+    );
+    // The plan after the reclaim says why bob goes, not only "not declared".
+    let output = ws.run(&fakes[0].url, &["-f", "orgs", "plan"]);
+    let out = stdout(&output);
+    assert!(
+        out.contains("- user bob (not declared (reclaim: no activity for 177 days))"),
+        "{out}"
+    );
+    // The exempt user is not suggested in plans either.
+    assert!(!out.contains("cat: no activity"), "{out}");
+}

@@ -135,7 +135,8 @@ fn the_example_workflows_are_valid() {
     let text = std::fs::read_to_string(repo_path("examples/workflows/copilot-seats-reclaim.yml"))
         .expect("read");
     assert!(
-        text.contains("reclaim --write --format markdown") && text.contains("gh pr create"),
+        text.contains("reclaim -f \"$SEATS\" --write --format markdown")
+            && text.contains("gh pr create"),
         "reclaim: writes the file and opens one pull request"
     );
     let usage = check_workflow("examples/workflows/copilot-usage-summary.yml");

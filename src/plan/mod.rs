@@ -610,6 +610,12 @@ impl<'a> Planner<'a> {
                 }
                 OwnSeat::Remove { expired } => {
                     let mut reason = removal_reason(expired);
+                    // What `reclaim --write` took out: say why, not just "not declared".
+                    if let (None, Some(rule)) = (expired, self.desired.reclaim)
+                        && let Some(unused) = rule.unused(seat, today)
+                    {
+                        reason.push_str(&format!(" (reclaim: {unused})"));
+                    }
                     if let Some(kept) = self.kept_through(login) {
                         reason.push_str(&format!("; keeps a seat {kept}"));
                     }
@@ -801,7 +807,7 @@ fn suggestions(desired: &DesiredState, live: &LiveState, today: Date) -> Vec<Sug
     desired
         .users
         .values()
-        .filter(|e| !e.is_expired(today))
+        .filter(|e| !e.is_expired(today) && !desired.reclaim_exempt.contains(&e.name))
         .filter_map(|entry| {
             let seat = seats.get(&entry.name)?;
             let reason = reclaim.unused(seat, today)?;

@@ -7,8 +7,16 @@ use std::fmt::Write;
 /// Marks the reclaim pull request's body.
 pub const MARKER: &str = "<!-- copilot-seats:reclaim -->";
 
+/// One target's reclaim for people: a header with the counts, then a table.
 pub fn text(reclaimed: &Reclaimed) -> String {
     let mut out = String::new();
+    let removed = reclaimed.users_to_remove().len() + reclaimed.expired_teams.len();
+    let _ = writeln!(
+        out,
+        "Reclaim in {}: {removed} entry(ies) to remove, {} listed in all.",
+        reclaimed.target,
+        reclaimed.users.len() + reclaimed.expired_teams.len()
+    );
     if reclaimed.users.is_empty() && reclaimed.expired_teams.is_empty() {
         let _ = writeln!(out, "Nothing to reclaim in {}.", reclaimed.target);
     }
@@ -16,35 +24,16 @@ pub fn text(reclaimed: &Reclaimed) -> String {
         .users
         .iter()
         .partition(|c| matches!(c.action, Action::NoSaving(_)));
-    let row = |c: &Candidate| {
-        let what = match &c.action {
-            Action::Remove => "remove".to_string(),
-            Action::ThroughTeam(team) => {
-                format!("through team {team}: reclaim by team membership")
-            }
-            Action::NoSaving(through) => format!("no saving: keeps a seat through {through}"),
-        };
-        format!(
-            "{:<20} {:<11} {:>5} days  {:<12} {} ({})",
-            c.login,
-            c.last_activity.as_deref().unwrap_or("never"),
-            c.idle_days.map_or("?".to_string(), |d| d.to_string()),
-            c.source,
-            what,
-            c.reason
-        )
-    };
-    for c in listed {
-        let _ = writeln!(out, "{}", row(c));
+    if !listed.is_empty() {
+        out.push('\n');
+        out.push_str(&table(&listed));
     }
     if !no_saving.is_empty() {
         let _ = writeln!(
             out,
-            "No saving, not changed (unused licences of users who keep a seat through an org or a team):"
+            "\nNo saving, not changed (unused licences of users who keep a seat through an org or a team):"
         );
-        for c in no_saving {
-            let _ = writeln!(out, "{}", row(c));
-        }
+        out.push_str(&table(&no_saving));
     }
     for (team, expired) in &reclaimed.expired_teams {
         let _ = writeln!(out, "team {team}: remove (expired {expired})");
@@ -58,9 +47,83 @@ pub fn text(reclaimed: &Reclaimed) -> String {
     out
 }
 
-/// The body of the reclaim pull request: who, since when, and how to keep a seat. Each
-/// person is @-mentioned, so that GitHub notifies them before anything is removed.
-pub fn markdown(reclaimed: &Reclaimed, file: &str) -> String {
+/// Candidates as padded columns: login, last activity, idle days, source, action, reason.
+fn table(candidates: &[&Candidate]) -> String {
+    let mut rows = vec![
+        [
+            "LOGIN",
+            "LAST ACTIVITY",
+            "IDLE DAYS",
+            "SOURCE",
+            "ACTION",
+            "WHY",
+        ]
+        .map(String::from),
+    ];
+    for c in candidates {
+        let action = match &c.action {
+            Action::Remove => "remove".to_string(),
+            Action::ThroughTeam(team) => format!("reclaim by membership of team {team}"),
+            Action::NoSaving(through) => format!("no saving: keeps a seat through {through}"),
+        };
+        rows.push([
+            c.login.clone(),
+            c.last_activity
+                .clone()
+                .unwrap_or_else(|| "never".to_string()),
+            c.idle_days.map_or("?".to_string(), |d| d.to_string()),
+            c.source.clone(),
+            action,
+            c.reason.clone(),
+        ]);
+    }
+    let widths: Vec<usize> = (0..6)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    }
+    out
+}
+
+/// The body of the reclaim pull request, for one target or a section per target.
+pub fn markdown(found: &[(Reclaimed, String)]) -> String {
+    match found {
+        [(reclaimed, file)] => target_markdown(reclaimed, file),
+        many => {
+            let total: usize = many
+                .iter()
+                .map(|(r, _)| r.users_to_remove().len() + r.expired_teams.len())
+                .sum();
+            let mut out = format!(
+                "{MARKER}\n## Reclaim {total} unused or expired Copilot seat(s) in {} target(s)\n\n",
+                many.len()
+            );
+            for (reclaimed, file) in many {
+                let section = target_markdown(reclaimed, file);
+                // Each target's body, a level down, without its own marker.
+                let section = section
+                    .strip_prefix(&format!("{MARKER}\n"))
+                    .unwrap_or(&section)
+                    .replacen("## ", "### ", 1)
+                    .replace("\n### ", "\n#### ");
+                out.push_str(&section);
+                out.push('\n');
+            }
+            out
+        }
+    }
+}
+
+/// One target's part of the body: who, since when, and how to keep a seat. Each person is
+/// @-mentioned, so that GitHub notifies them before anything is removed.
+fn target_markdown(reclaimed: &Reclaimed, file: &str) -> String {
     let removed: Vec<_> = reclaimed
         .users
         .iter()
@@ -152,8 +215,13 @@ pub fn markdown(reclaimed: &Reclaimed, file: &str) -> String {
     out
 }
 
-pub fn json(reclaimed: &Reclaimed) -> String {
-    let mut json = serde_json::to_string_pretty(reclaimed).unwrap_or_default();
+/// One target's reclaim, or a list of them for several.
+pub fn json(found: &[(Reclaimed, String)]) -> String {
+    let mut json = match found {
+        [(one, _)] => serde_json::to_string_pretty(one),
+        many => serde_json::to_string_pretty(&many.iter().map(|(r, _)| r).collect::<Vec<_>>()),
+    }
+    .unwrap_or_default();
     json.push('\n');
     json
 }
