@@ -228,6 +228,13 @@ pub struct ExportArgs {
     /// seats count from assignment)
     #[arg(long, value_name = "N")]
     pub skip_inactive_days: Option<u32>,
+    /// With --out-dir: overwrite a file that exists (its comments and settings are lost)
+    #[arg(long, requires = "out_dir", conflicts_with = "update")]
+    pub force: bool,
+    /// With --out-dir: merge today's seats into a file that exists, keeping everything else
+    /// (new seat holders added, those without a seat removed)
+    #[arg(long, requires = "out_dir")]
+    pub update: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -33,6 +33,8 @@ pub struct Pipeline<'a> {
     pub global: &'a GlobalArgs,
     /// Where the client's `-v` lines go.
     pub log: Option<LogSink>,
+    /// Where the client's lines for people go (`None` with `-q`).
+    pub notice: Option<LogSink>,
     /// Told each token this process mints (a GitHub App's installation token), so that
     /// GitHub Actions can mask it in the job log.
     pub minted: Option<fn(&str)>,
@@ -135,6 +137,7 @@ impl Pipeline<'_> {
             max_rate_limit_wait: Duration::from_secs(self.global.max_rate_limit_wait),
             points_per_minute: self.global.points_per_minute,
             log: self.log,
+            notice: self.notice,
         }
     }
 

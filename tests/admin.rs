@@ -236,3 +236,73 @@ fn reclaim_works_over_every_target_of_a_directory_and_honours_exemptions() {
     // The exempt user is not suggested in plans either.
     assert!(!out.contains("cat: no activity"), "{out}");
 }
+
+#[test]
+fn a_long_rate_limit_wait_is_said_without_v() {
+    let mut acme = State::new("acme");
+    acme.with_direct_seats(&["alice"]);
+    acme.faults.push(
+        crate::support::Fault::status(
+            "GET",
+            "/orgs/acme/copilot/billing",
+            429,
+            r#"{"message":"API rate limit exceeded"}"#,
+        )
+        .header("retry-after", "6"),
+    );
+    let fake = FakeGitHub::start(acme);
+    let ws = Workspace::new("org: acme\nusers: [alice]\n");
+    let output = ws.run(&fake.url, &["plan"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            "waiting 6 s for GitHub's rate limit (GET /orgs/acme/copilot/billing), until "
+        ) && err.contains(" UTC\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("rate-limit wait over: resuming GET /orgs/acme/copilot/billing"),
+        "{err}"
+    );
+}
+
+#[test]
+fn export_never_overwrites_a_hand_edited_file_and_update_merges_into_it() {
+    let mut acme = State::new("acme");
+    acme.with_direct_seats(&["alice", "newcomer"]);
+    acme.add_team("platform", "Platform", &["walter"], true);
+    let fake = FakeGitHub::start(acme);
+    let ws = Workspace::new("");
+    std::fs::create_dir(ws.path("orgs")).expect("mkdir");
+    let edited = "# acme's seats, reviewed by the platform team\norg: acme\nusers:\n  - alice\n  - login: gone\n    note: left in October\nteams: [platform]\nignore: {users: [root]}\nlimits: {max_removals: 5}\n";
+    ws.write("orgs/acme.yaml", edited);
+    let output = ws.run(&fake.url, &["export", "--org", "acme", "--out-dir", "orgs"]);
+    assert_fails_with(
+        &output,
+        "`orgs/acme.yaml` exists, and overwriting it would lose its comments, notes, expiry dates, ignore lists and limits: pass --update to merge today's seats into it, or --force to overwrite it",
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.path("orgs/acme.yaml")).expect("file"),
+        edited
+    );
+    let output = ws.run(
+        &fake.url,
+        &["export", "--org", "acme", "--out-dir", "orgs", "--update"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(ws.path("orgs/acme.yaml")).expect("file"),
+        "# acme's seats, reviewed by the platform team\norg: acme\nusers:\n  - alice\n  - newcomer\nteams: [platform]\nignore: {users: [root]}\nlimits: {max_removals: 5}\n"
+    );
+    let output = ws.run(
+        &fake.url,
+        &["export", "--org", "acme", "--out-dir", "orgs", "--force"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        std::fs::read_to_string(ws.path("orgs/acme.yaml"))
+            .expect("file")
+            .starts_with("# Copilot seats of acme, exported by copilot-seats")
+    );
+}

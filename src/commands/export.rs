@@ -3,7 +3,8 @@
 
 use crate::cli::ExportArgs;
 use crate::commands::{Context, EXIT_OK};
-use crate::config::is_valid_account;
+use crate::config::{self, is_valid_account};
+use crate::edit::{self, List, NewEntry};
 use crate::github::owner::Owner;
 use crate::inventory::SeatFilter;
 use crate::model::{Login, SeatSource};
@@ -26,8 +27,7 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("cannot create `{}`", dir.display()))?;
                 let path = dir.join(format!("{enterprise}.yaml"));
-                std::fs::write(&path, text)
-                    .with_context(|| format!("cannot write `{}`", path.display()))?;
+                write_export(ctx, args, &path, &text)?;
             }
             None => print!("{text}"),
         }
@@ -56,14 +56,98 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
         };
         let text = export(ctx, args, org, state.as_deref()).await?;
         let path = dir.join(format!("{org}.yaml"));
-        std::fs::write(&path, text)
-            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        write_export(ctx, args, &path, &text)?;
         ctx.info(&format!(
             "Exported the seats of {org} to {}.",
             path.display()
         ));
     }
     Ok(EXIT_OK)
+}
+
+/// Writes an exported file to `path`. A file that exists is someone's work (comments,
+/// notes, expiry dates, ignore lists, limits): refused unless `--force` overwrites it or
+/// `--update` merges today's seats into it with the lossless editor.
+fn write_export(
+    ctx: &Context<'_>,
+    args: &ExportArgs,
+    path: &Path,
+    exported: &str,
+) -> anyhow::Result<()> {
+    if !path.exists() || args.force {
+        return std::fs::write(path, exported)
+            .with_context(|| format!("cannot write `{}`", path.display()));
+    }
+    if !args.update {
+        bail!(
+            "`{}` exists, and overwriting it would lose its comments, notes, expiry dates, ignore lists and limits: pass --update to merge today's seats into it, or --force to overwrite it",
+            path.display()
+        );
+    }
+    let name = path.display().to_string();
+    let before = std::fs::read_to_string(path).with_context(|| format!("cannot read `{name}`"))?;
+    let old = config::parse(&name, &before).map_err(|errors| {
+        anyhow::anyhow!(
+            "`{name}` is not valid, so it cannot be updated: {errors}; fix it, or pass --force"
+        )
+    })?;
+    let new = config::parse("the export", exported)
+        .map_err(|errors| anyhow::anyhow!("the export is not valid: {errors}"))?;
+    if old.org != new.org || old.kind != new.kind {
+        bail!(
+            "`{name}` is for `{}`, not `{}`: pass --force to overwrite it",
+            old.org,
+            new.org
+        );
+    }
+    let mut after = before.clone();
+    for team in [false, true] {
+        let list = List::of(new.kind, team);
+        let (old_names, new_names): (Vec<String>, Vec<String>) = if team {
+            (
+                old.teams.keys().map(ToString::to_string).collect(),
+                new.teams.keys().map(ToString::to_string).collect(),
+            )
+        } else {
+            (
+                old.users.keys().map(ToString::to_string).collect(),
+                new.users.keys().map(ToString::to_string).collect(),
+            )
+        };
+        let has = |names: &[String], name: &str| names.iter().any(|n| n.eq_ignore_ascii_case(name));
+        let ignored = |name: &str| {
+            old.ignore_users
+                .iter()
+                .any(|l| l.as_str().eq_ignore_ascii_case(name))
+                || old
+                    .ignore_teams
+                    .iter()
+                    .any(|t| t.as_str().eq_ignore_ascii_case(name))
+        };
+        let added: Vec<NewEntry> = new_names
+            .iter()
+            .filter(|n| !has(&old_names, n) && !ignored(n))
+            .map(|n| NewEntry {
+                name: n.clone(),
+                expires: None,
+                note: None,
+            })
+            .collect();
+        let gone: Vec<String> = old_names
+            .iter()
+            .filter(|n| !has(&new_names, n))
+            .cloned()
+            .collect();
+        if !added.is_empty() {
+            after = edit::add(&after, list.key, list.name_key, &added)?;
+        }
+        if !gone.is_empty() {
+            after = edit::remove(&after, list.key, list.name_key, &gone)?;
+        }
+    }
+    ctx.for_file(path).write_edited(&before, &after, false)?;
+    ctx.info(&format!("Updated {name} with today's seats."));
+    Ok(())
 }
 
 /// One org's seats as a seat file.

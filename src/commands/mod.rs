@@ -232,6 +232,7 @@ impl<'a> Context<'a> {
             pipeline: Pipeline {
                 global,
                 log: global.verbose.then_some(log),
+                notice: (!global.quiet).then_some(log),
                 minted: actions::in_actions().then_some(mask as fn(&str)),
                 shared: Arc::new(Shared::new(
                     usize::try_from(global.max_concurrency).unwrap_or(8),

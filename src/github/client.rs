@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 const API_VERSION: &str = "2022-11-28";
+/// A rate-limit wait longer than this is announced without `-v`.
+const LONG_WAIT: Duration = Duration::from_secs(5);
 /// Tries of one read before giving up on network errors, timeouts and 5xx.
 const READ_TRIES: u32 = 4;
 
@@ -27,6 +29,9 @@ pub struct ClientConfig {
     pub points_per_minute: u32,
     /// Where `-v` lines go; `None` when not verbose. The client prints nothing itself.
     pub log: Option<LogSink>,
+    /// Where lines for people go even without `-v` (a long rate-limit wait); `None` with
+    /// `-q`.
+    pub notice: Option<LogSink>,
 }
 
 /// Takes one verbose log line.
@@ -87,6 +92,7 @@ pub struct Client {
     /// Shared by every client of a run: `--max-concurrency` requests in flight in all.
     permits: Option<Arc<Semaphore>>,
     log: Option<LogSink>,
+    notice: Option<LogSink>,
 }
 
 impl Client {
@@ -125,6 +131,7 @@ impl Client {
             budget: Arc::new(PointsBudget::new(config.points_per_minute)),
             permits: None,
             log: config.log,
+            notice: config.notice,
         })
     }
 
@@ -261,14 +268,28 @@ impl Client {
                     max_secs: self.max_rate_limit_wait.as_secs(),
                 });
             }
+            let shown = self.display_path(path_or_url);
             self.log(format_args!(
-                "{method} {}: rate limited ({}), waiting {} s",
-                self.display_path(path_or_url),
+                "{method} {shown}: rate limited ({}), waiting {} s",
                 answer.status.as_u16(),
                 wait.as_secs()
             ));
+            // A long wait is said without -v too: a CI job must not look hung.
+            let long = wait > LONG_WAIT;
+            if long {
+                self.say(format_args!(
+                    "waiting {} s for GitHub's rate limit ({method} {shown}), until {} UTC",
+                    wait.as_secs(),
+                    utc_after(wait)
+                ));
+            }
             tokio::time::sleep(wait).await;
             waited += wait;
+            if long {
+                self.say(format_args!(
+                    "rate-limit wait over: resuming {method} {shown}"
+                ));
+            }
         }
     }
 
@@ -394,11 +415,24 @@ impl Client {
         }
     }
 
+    /// A line for people, `-v` or not (not with `-q`), scrubbed of secrets.
+    fn say(&self, line: fmt::Arguments<'_>) {
+        if let Some(notice) = self.notice {
+            notice(format_args!("{}", redact(&line.to_string())));
+        }
+    }
+
     pub fn log(&self, line: fmt::Arguments<'_>) {
         if let Some(log) = self.log {
             log(format_args!("{}", redact(&line.to_string())));
         }
     }
+}
+
+/// The time `wait` from now, `HH:MM:SS` in UTC.
+fn utc_after(wait: Duration) -> String {
+    let at = time::OffsetDateTime::now_utc() + wait;
+    format!("{:02}:{:02}:{:02}", at.hour(), at.minute(), at.second())
 }
 
 /// The shape of a body that did not decode, for the error: its top-level type and, for an
@@ -575,6 +609,7 @@ mod tests {
             max_rate_limit_wait: Duration::from_secs(1),
             points_per_minute: 800,
             log: None,
+            notice: None,
         };
         let client = Client::new(&config, token).expect("client");
         let debug = format!("{client:?}");

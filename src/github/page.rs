@@ -144,6 +144,7 @@ mod tests {
             max_rate_limit_wait: std::time::Duration::from_secs(1),
             points_per_minute: 800,
             log: None,
+            notice: None,
         };
         let token = crate::github::auth::Token::new(
             "t".into(),
