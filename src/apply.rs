@@ -86,6 +86,9 @@ pub struct NameOutcome {
 pub struct SentRequest {
     pub request: Request,
     pub result: Result<String, String>,
+    /// A failure that apply worked around (names dropped and the rest sent again, or the
+    /// seats re-read and what remained sent): not the end of the story.
+    pub recovered: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -335,6 +338,7 @@ where
                 )),
                 Err(error) => Err(error.to_string()),
             },
+            recovered: false,
         });
         let error = match result {
             Ok(answer) => {
@@ -352,17 +356,8 @@ where
         };
         match classify(&error, &request) {
             Failure::UnknownNames(unknown) => {
-                let what = if matches!(request.body, RequestBody::Users { .. }) {
-                    "is not a member of the organization: invite them first or remove them from the file"
-                } else {
-                    "does not exist in the organization: check the slug or remove it from the file"
-                };
                 for name in &unknown {
-                    run.settle(
-                        kind,
-                        name,
-                        Outcome::Failed(format!("`{name}` {what} (GitHub answered 404)")),
-                    );
+                    run.settle(kind, name, unknown_name(&request, name));
                 }
                 let rest: Vec<String> = request
                     .body
@@ -372,6 +367,7 @@ where
                     .cloned()
                     .collect();
                 if !rest.is_empty() {
+                    mark_recovered(&mut run.report);
                     run.report.notes.push(format!(
                         "{} {}: dropped {} and sent the other names again",
                         request.method,
@@ -383,6 +379,7 @@ where
             }
             Failure::Unclear if replans < MAX_REPLANS => {
                 replans += 1;
+                mark_recovered(&mut run.report);
                 run.report.notes.push(format!(
                     "{} {} may have been applied in part ({error}): re-read the seats and planned again what remains",
                     request.method, request.path
@@ -418,6 +415,35 @@ where
     }
     name_teams_by_slug(&mut run.report, plan);
     run.report
+}
+
+fn mark_recovered(report: &mut ApplyReport) {
+    if let Some(last) = report.sent.last_mut() {
+        last.recovered = true;
+    }
+}
+
+/// What a name GitHub's 404 named comes to: an addition that cannot be made (say where
+/// to fix it), or a removal of something already gone there (in effect).
+fn unknown_name(request: &Request, name: &str) -> Outcome {
+    let place = if request.path.starts_with("/enterprises/") {
+        "enterprise"
+    } else {
+        "organization"
+    };
+    match (request.method, request.body.is_users()) {
+        (Method::Post, true) if place == "enterprise" => Outcome::Failed(format!(
+            "`{name}` is not a member of the enterprise: add them to the enterprise (or its identity provider) first, or remove them from the file (GitHub answered 404)"
+        )),
+        (Method::Post, true) => Outcome::Failed(format!(
+            "`{name}` is not a member of the organization: invite them first or remove them from the file (GitHub answered 404)"
+        )),
+        (Method::Post, false) => Outcome::Failed(format!(
+            "`{name}` does not exist in the {place}: check the slug or remove it from the file (GitHub answered 404)"
+        )),
+        // Gone from the org or enterprise: no seat is left to remove.
+        (Method::Delete, _) => Outcome::AlreadyDone,
+    }
 }
 
 /// GitHub takes team *names* in requests; the report names teams by slug, as the plan

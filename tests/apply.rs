@@ -214,7 +214,7 @@ fn a_404_at_apply_drops_the_unknown_names_and_sends_the_rest() {
     let output = ws.run(&fake.url, &["apply", "--plan", "plan.json", "--yes"]);
     assert_eq!(output.status.code(), Some(1));
     let out = stdout(&output);
-    assert!(out.contains("FAILED POST /orgs/acme/copilot/billing/selected_users [bob, carol]: POST /orgs/acme/copilot/billing/selected_users: GitHub answered 404: One or more users do not exist in this organization: bob\n"), "{out}");
+    assert!(out.contains("retry  POST /orgs/acme/copilot/billing/selected_users [bob, carol]: POST /orgs/acme/copilot/billing/selected_users: GitHub answered 404: One or more users do not exist in this organization: bob (handled, see below)\n"), "{out}");
     assert!(out.contains("! POST /orgs/acme/copilot/billing/selected_users: dropped bob and sent the other names again"), "{out}");
     assert!(
         out.contains("sent   POST /orgs/acme/copilot/billing/selected_users [carol]: 201"),

@@ -297,7 +297,7 @@ fn the_readme_many_orgs_example_plans_offline() {
         "{out}"
     );
     assert!(
-        out.contains("- user old-contractor (not declared)"),
+        out.contains("- user old-contractor (not declared (reclaim: no activity for 269 days))"),
         "{out}"
     );
 }

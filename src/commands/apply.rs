@@ -132,7 +132,7 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
         failed,
     );
     if !ctx.global.quiet {
-        print!("{}", render::text::plan_set(&set, ctx.color()));
+        print!("{}", render::text::plan_set(&set, &[], ctx.color()));
     }
     summarize(&render::markdown::plan_set_summary(&set));
     let requests: usize = ready.iter().map(|r| r.plan.requests.len()).sum();

@@ -57,16 +57,7 @@ async fn run_one(ctx: &Context<'_>, args: &PlanArgs) -> anyhow::Result<i32> {
         PlanFormat::Text => {
             let color = ctx.color();
             print!("{}", render::text::plan(&plan, color));
-            if plan.has_changes() {
-                print!(
-                    "\nDirect seats and teams, today against after this plan (ignored entries left out):\n"
-                );
-                print!(
-                    "{}",
-                    render::text::seat_diff(&diff.today, &diff.after, color)
-                );
-            }
-            print!("{}", render::text::left_alone(&diff.left_alone));
+            print!("{}", diff_text(&diff, &plan, color));
         }
         PlanFormat::Markdown => print!("{markdown}"),
         PlanFormat::Json => print!("{}", render::json::plan(&plan)),
@@ -159,10 +150,18 @@ async fn run_many(ctx: &Context<'_>, args: &PlanArgs, loaded: Loaded) -> anyhow:
     }))
     .await;
     let mut plans = Vec::new();
+    let mut diffs = Vec::new();
     let mut errors = Vec::new();
     for (file, result) in loaded.targets.iter().zip(results) {
         match result {
-            Ok((plan, _)) => plans.push(plan),
+            Ok((plan, live)) => {
+                diffs.push(diff_text(
+                    &seat_diff(&plan, &file.desired, &live, today),
+                    &plan,
+                    ctx.color(),
+                ));
+                plans.push(plan);
+            }
             Err(error) => {
                 failed.push(FailedTarget {
                     target: file.desired.org.clone(),
@@ -187,7 +186,7 @@ async fn run_many(ctx: &Context<'_>, args: &PlanArgs, loaded: Loaded) -> anyhow:
         ctx.info(&format!("Plans written to {}.", out.display()));
     }
     match args.format {
-        PlanFormat::Text => print!("{}", render::text::plan_set(&set, ctx.color())),
+        PlanFormat::Text => print!("{}", render::text::plan_set(&set, &diffs, ctx.color())),
         PlanFormat::Markdown => print!("{markdown}"),
         PlanFormat::Json => print!("{}", render::json::plan_set(&set)),
     }
@@ -285,6 +284,19 @@ async fn comment(ctx: &Context<'_>, markdown: &str) -> anyhow::Result<()> {
         pull_request.number
     ));
     Ok(())
+}
+
+/// The diff under a text plan: today against after the plan, and what it leaves alone.
+fn diff_text(diff: &SeatDiff, plan: &Plan, color: bool) -> String {
+    let mut out = String::new();
+    if plan.has_changes() {
+        out.push_str(
+            "\nDirect seats and teams, today against after this plan (ignored entries left out):\n",
+        );
+        out.push_str(&render::text::seat_diff(&diff.today, &diff.after, color));
+    }
+    out.push_str(&render::text::left_alone(&diff.left_alone));
+    out
 }
 
 /// What the plan does to the direct seats and the teams, as two listings to diff, and

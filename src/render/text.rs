@@ -26,8 +26,9 @@ pub fn plan(plan: &Plan, color: bool) -> String {
     })
 }
 
-/// Many targets' plans: a table with a row per target, then a section per target.
-pub fn plan_set(set: &PlanSet, color: bool) -> String {
+/// Many targets' plans: a table with a row per target, then a section per target, each
+/// followed by its entry of `after_each` (the diff of what it does), when given.
+pub fn plan_set(set: &PlanSet, after_each: &[String], color: bool) -> String {
     let mut out = format!(
         "Plans for {} target(s): {}/month.\n\n",
         set.summary.targets,
@@ -74,17 +75,23 @@ pub fn plan_set(set: &PlanSet, color: bool) -> String {
             .collect();
         let _ = writeln!(out, "{}", cells.join("  ").trim_end());
     }
-    for plan in &set.plans {
+    for (i, plan) in set.plans.iter().enumerate() {
         let path = plan.meta.file.as_deref().unwrap_or("");
         let _ = writeln!(out, "\n=== {} ({path}) ===", plan.meta.target());
         out.push_str(&self::plan(plan, color));
+        if let Some(after) = after_each.get(i) {
+            out.push_str(after);
+        }
     }
     for failed in &set.failed {
-        let _ = writeln!(
-            out,
-            "\n=== {} ===\nFAILED: no plan could be made:",
-            failed.target
-        );
+        // A saved plan refused (stale, edited) is not a plan that could not be made.
+        let what = if failed.error.starts_with("stale plan") || failed.error.starts_with("refusing")
+        {
+            "REFUSED: the saved plan is not applied:"
+        } else {
+            "FAILED: no plan could be made:"
+        };
+        let _ = writeln!(out, "\n=== {} ===\n{what}", failed.target);
         for line in failed.error.lines() {
             let _ = writeln!(out, "  {line}");
         }
@@ -258,6 +265,11 @@ pub fn apply_report(report: &ApplyReport) -> String {
             Ok(answer) => writeln!(
                 out,
                 "sent   {} {} [{names}]: {answer}",
+                request.method, request.path
+            ),
+            Err(error) if sent.recovered => writeln!(
+                out,
+                "retry  {} {} [{names}]: {error} (handled, see below)",
                 request.method, request.path
             ),
             Err(error) => writeln!(
