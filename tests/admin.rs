@@ -235,6 +235,41 @@ fn reclaim_works_over_every_target_of_a_directory_and_honours_exemptions() {
     );
     // The exempt user is not suggested in plans either.
     assert!(!out.contains("cat: no activity"), "{out}");
+    // Each target's section has its diff, as a single file's plan has.
+    assert_eq!(out.matches("+++ seats after this plan").count(), 2, "{out}");
+}
+
+#[test]
+fn a_404_at_apply_names_the_enterprise_and_a_removal_of_someone_gone_is_in_effect() {
+    let mut state = State::new_enterprise("initech");
+    state.add_members(&["ann", "ben"]);
+    state.selected_users.insert("ben".into());
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new("enterprise: initech\nusers: [ann, zed]\n");
+    // ben leaves the enterprise between the plan and the write.
+    fake.state().faults.push(
+        crate::support::Fault::new(
+            "DELETE",
+            "/enterprises/initech/copilot/billing/selected_users",
+            crate::support::FaultAnswer::Normal,
+        )
+        .mutate(|s| {
+            s.members.retain(|m| m != "ben");
+            s.selected_users.remove("ben");
+        }),
+    );
+    let output = ws.run(&fake.url, &["apply", "--yes"]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("FAILED   add user zed: `zed` is not a member of the enterprise: add them to the enterprise (or its identity provider) first"),
+        "{out}"
+    );
+    assert!(!out.contains("invite them"), "{out}");
+    assert!(
+        out.contains("remove user: already in effect (1): ben"),
+        "{out}"
+    );
 }
 
 #[test]

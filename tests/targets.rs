@@ -182,6 +182,10 @@ fn a_saved_plan_set_applies_per_target_and_a_stale_target_is_refused() {
         out.contains("beta: failed, nothing sent: stale plan: `orgs/beta.yaml` changed"),
         "{out}"
     );
+    assert!(
+        out.contains("=== beta ===\nREFUSED: the saved plan is not applied:"),
+        "a stale plan is refused, not unplannable: {out}"
+    );
     assert_eq!(fakes[0].state().seat_logins(), ["alice", "bob", "mallory"]);
     assert!(fakes[1].state().writes().is_empty());
 }
