@@ -2,8 +2,9 @@
 # Installs copilot-seats from a release: picks the archive for this OS and CPU, downloads
 # it and the release's SHA256SUMS, verifies the archive's checksum, and only then installs
 # the binary. On any failure nothing is installed and it exits non-zero:
-#   3  the release, its archive for this machine or SHA256SUMS is not there (not found)
-#   1  anything else: a checksum mismatch, a broken archive, a bad option, no curl or wget
+#   3  the release, its archive for this machine or SHA256SUMS is not there (HTTP 404)
+#   1  anything else, with its cause: a connection, DNS or TLS failure, another HTTP error
+#      (5xx), a checksum mismatch, a broken archive, a bad option, no curl or wget
 #
 #   sh install.sh [--version vX.Y.Z] [--to DIR]
 #
@@ -77,13 +78,33 @@ base="${COPILOT_SEATS_DOWNLOAD_URL:-https://github.com/$REPOSITORY/releases/down
 base="${base%/}/$version"
 archive="copilot-seats-${version#v}-$target.$ext"
 
+# fetch URL FILE: prints the HTTP status (000 when no answer came); its errors on stderr.
 if command -v curl >/dev/null 2>&1; then
-    fetch() { curl --fail --silent --show-error --location --retry 2 --output "$2" "$1"; }
+    fetch() { curl --silent --show-error --location --retry 2 --output "$2" --write-out '%{http_code}' "$1" || return $?; }
 elif command -v wget >/dev/null 2>&1; then
-    fetch() { wget --quiet --tries=3 --output-document="$2" "$1"; }
+    fetch() {
+        # wget says the status only in the headers it prints with --server-response.
+        code=0
+        wget --no-verbose --server-response --tries=3 --output-document="$2" "$1" 2>"$2.log" || code=$?
+        awk '$1 ~ /^HTTP\// { status = $2 } END { print (status == "" ? "000" : status) }' "$2.log"
+        grep -v '^  ' "$2.log" | grep -v '^ *$' >&2
+        return $code
+    }
 else
     fail "neither curl nor wget is installed: install one of them"
 fi
+
+# download URL FILE WHAT: exit 3 only when the server says it is not there (404), exit 1
+# with the cause for any other failure, so that a network blip is never "not released".
+download() {
+    status=$(fetch "$1" "$2" 2>"$work/error") || true
+    case $status in
+        2??) return 0 ;;
+        404) fail "cannot download $1: $3 (HTTP 404)" 3 ;;
+        000) fail "cannot download $1: $(grep -v '^ *$' "$work/error" | tail -n 1)" ;;
+        *) fail "cannot download $1: the server answered HTTP $status; try again later" ;;
+    esac
+}
 
 sha256() {
     if command -v sha256sum >/dev/null 2>&1; then
@@ -99,10 +120,8 @@ work=$(mktemp -d 2>/dev/null || mktemp -d -t copilot-seats)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM
 
-fetch "$base/SHA256SUMS" "$work/SHA256SUMS" 2>"$work/error" ||
-    fail "cannot download $base/SHA256SUMS: is $version released? ($(head -n 1 "$work/error"))" 3
-fetch "$base/$archive" "$work/$archive" 2>"$work/error" ||
-    fail "cannot download $base/$archive: is there a $target build of $version? ($(head -n 1 "$work/error"))" 3
+download "$base/SHA256SUMS" "$work/SHA256SUMS" "is $version released?"
+download "$base/$archive" "$work/$archive" "is there a $target build of $version?"
 
 expected=$(awk -v name="$archive" '$2 == name || $2 == "*" name { print $1; exit }' "$work/SHA256SUMS")
 [ -n "$expected" ] || fail "SHA256SUMS of $version has no line for $archive: nothing installed"
@@ -124,3 +143,7 @@ cp "$work/unpacked/$exe" "$to/.$exe.$$" || fail "cannot write into \`$to\`"
 chmod 755 "$to/.$exe.$$"
 mv -f "$to/.$exe.$$" "$to/$exe" || { rm -f "$to/.$exe.$$"; fail "cannot write \`$to/$exe\`"; }
 echo "installed copilot-seats $version ($target, sha256 verified) as $to/$exe"
+case ":${PATH:-}:" in
+    *":$to:"* | *":${to%/}:"*) ;;
+    *) echo "install.sh: note: \`$to\` is not on PATH: add it (export PATH=\"$to:\$PATH\") or run $to/$exe" >&2 ;;
+esac

@@ -182,6 +182,8 @@ fn install_sh_installs_a_verified_release_with_curl_or_wget() {
         "chmod",
         "mv",
         "head",
+        "tail",
+        "grep",
     ] {
         std::os::unix::fs::symlink(which(tool), tools.join(tool)).expect("symlink");
     }
@@ -366,6 +368,132 @@ fn the_action_installs_the_release_caches_it_and_builds_only_without_one() {
         text(&output)
     );
     assert!(!fresh.join("cargo.log").exists(), "no fallback build");
+}
+
+/// A PATH holding the tools install.sh uses, with curl or (without it) wget.
+fn tools_path(dir: &Path, fetcher: &str) -> String {
+    let tools = dir.join(format!("tools-{fetcher}"));
+    std::fs::create_dir_all(&tools).expect("mkdir");
+    for tool in [
+        fetcher,
+        "uname",
+        "mktemp",
+        "rm",
+        "awk",
+        "sha256sum",
+        "cut",
+        "mkdir",
+        "tar",
+        "gzip",
+        "cp",
+        "chmod",
+        "mv",
+        "head",
+        "tail",
+        "grep",
+        "cat",
+    ] {
+        let _ = std::os::unix::fs::symlink(which(tool), tools.join(tool));
+    }
+    tools.display().to_string()
+}
+
+#[test]
+fn install_sh_exits_3_only_for_a_404_and_1_with_the_cause_otherwise() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A server in trouble: 502 for everything.
+    let broken = serve_on_loopback(
+        axum::Router::new()
+            .fallback(|| async { (StatusCode::BAD_GATEWAY, "upstream down").into_response() }),
+    );
+    for fetcher in ["curl", "wget"] {
+        let path = tools_path(dir.path(), fetcher);
+        let to = dir.path().join(format!("bin-{fetcher}"));
+        let output = install(&broken, &to, Some(&path));
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{fetcher}: {}",
+            text(&output)
+        );
+        assert!(
+            text(&output).contains("the server answered HTTP 502; try again later"),
+            "{fetcher}: {}",
+            text(&output)
+        );
+        // Nothing listens on port 9: a connection failure, with its cause.
+        let output = install("http://127.0.0.1:9", &to, Some(&path));
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{fetcher}: {}",
+            text(&output)
+        );
+        let said = text(&output);
+        let reason = said.rsplit(": ").next().unwrap_or("").trim();
+        assert!(
+            said.starts_with("install.sh: cannot download http://127.0.0.1:9/"),
+            "{fetcher}: {said}"
+        );
+        assert!(reason.len() > 5, "{fetcher}: a cause is given: {said}");
+        // A missing release is still exit 3.
+        let empty = serve(dir.path().join("nothing"));
+        let output = install(&empty, &to, Some(&path));
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "{fetcher}: {}",
+            text(&output)
+        );
+        assert!(
+            text(&output).contains("(HTTP 404)"),
+            "{fetcher}: {}",
+            text(&output)
+        );
+    }
+}
+
+#[test]
+fn install_sh_says_when_the_directory_is_not_on_path() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    release(dir.path());
+    let url = serve(dir.path().to_path_buf());
+    let path = tools_path(dir.path(), "curl");
+    let to = dir.path().join("bin");
+    let output = install(&url, &to, Some(&path));
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains(&format!("`{}` is not on PATH", to.display())),
+        "{}",
+        text(&output)
+    );
+    let output = install(&url, &to, Some(&format!("{}:{path}", to.display())));
+    assert!(!text(&output).contains("not on PATH"), "{}", text(&output));
+}
+
+#[test]
+fn the_action_used_by_commit_sha_installs_its_crate_version() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    release(dir.path());
+    let url = serve(dir.path().to_path_buf());
+    let work = dir.path().join("runner");
+    // action_install gives ACTION_REF `main`: not a tag; no version input.
+    let (output, path) = action_install(&url, &work, "");
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains(&format!(
+            "not a version tag: using its crate version v{VERSION}"
+        )),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        text(&output).contains("installed the released binary"),
+        "{}",
+        text(&output)
+    );
+    assert!(!work.join("cargo.log").exists(), "no source build");
+    assert!(path.contains("toolcache"), "{path}");
 }
 
 #[test]
