@@ -271,3 +271,37 @@ fn plan_errors_annotate_their_line_relative_to_the_repository_root() {
         "{text}"
     );
 }
+
+#[test]
+fn two_plan_comment_runs_racing_on_a_slow_github_leave_one_comment() {
+    let mut state = org();
+    // Creating a comment is slow: both runs list the comments (none of ours) before
+    // either one's comment exists.
+    state.faults.push(
+        crate::support::Fault::new(
+            "POST",
+            "/repos/acme/seats/issues/7/comments",
+            crate::support::FaultAnswer::Normal,
+        )
+        .delay_ms(2000)
+        .times(2),
+    );
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new(FILE);
+    let run = || comment(&ws, &fake);
+    let (first, second) = std::thread::scope(|scope| {
+        let first = scope.spawn(run);
+        let second = scope.spawn(run);
+        (first.join().expect("first"), second.join().expect("second"))
+    });
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(second.status.success(), "{}", stderr(&second));
+    let posts = fake
+        .state()
+        .requests
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/issues/7/comments"))
+        .count();
+    assert_eq!(posts, 2, "both runs created one: the race happened");
+    assert_eq!(sticky(&fake).len(), 1, "and it converged on one comment");
+}
