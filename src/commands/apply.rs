@@ -83,10 +83,43 @@ struct Ready<'f> {
 }
 
 /// Many targets: each planned (or its saved plan checked), all shown, one confirmation,
-/// then applied one after another, writes spaced for the whole token; a blocked, refused
-/// or failing target does not stop the others; one account per target.
+/// then applied in two passes (additions, then removals), writes spaced for the whole
+/// token; a blocked, refused or failing target does not stop the others; one account per
+/// target.
 async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow::Result<i32> {
     let today = ctx.today()?;
+    let (ready, set) = prepare_all(ctx, args, &loaded, today).await?;
+    if !ctx.global.quiet {
+        print!("{}", render::text::plan_set(&set, &[], ctx.color()));
+    }
+    summarize(&render::markdown::plan_set_summary(&set));
+    let requests: usize = ready.iter().map(|r| r.plan.requests.len()).sum();
+    if requests > 0 && !args.yes {
+        confirm(requests, &format!("{} target(s)", ready.len()))?;
+    }
+    let mut refused = Vec::new();
+    let mut sending = Vec::new();
+    for target in ready.iter().filter(|t| !t.plan.requests.is_empty()) {
+        match &target.plan.blocked {
+            Some(blocked) if !args.allow_mass_removal => refused.push(format!(
+                "{}: refused, the plan is blocked: {blocked}",
+                target.plan.meta.target()
+            )),
+            _ => sending.push(target),
+        }
+    }
+    let accounts = send_in_two_passes(ctx, &sending, today).await;
+    Ok(report_all(&accounts, &refused, &set))
+}
+
+/// Each target planned, or its saved plan checked; the targets that could not be, with
+/// their annotations in Actions.
+async fn prepare_all<'f>(
+    ctx: &Context<'_>,
+    args: &ApplyArgs,
+    loaded: &'f Loaded,
+    today: Date,
+) -> anyhow::Result<(Vec<Ready<'f>>, PlanSet)> {
     let saved = match &args.plan {
         Some(path) => Some(match read_saved(path)? {
             SavedPlans::Set(set) => set.plans,
@@ -94,7 +127,7 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
         }),
         None => None,
     };
-    let mut failed = Context::broken_targets(&loaded);
+    let mut failed = Context::broken_targets(loaded);
     let mut errors = Vec::new();
     let mut ready = Vec::new();
     for file in &loaded.targets {
@@ -124,41 +157,28 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
             }
         }
     }
-    Context::annotate(&loaded, &errors.iter().collect::<Vec<_>>());
+    Context::annotate(loaded, &errors.iter().collect::<Vec<_>>());
     let set = PlanSet::new(
         env!("CARGO_PKG_VERSION").to_string(),
         now_rfc3339(),
         ready.iter().map(|r| r.plan.clone()).collect(),
         failed,
     );
-    if !ctx.global.quiet {
-        print!("{}", render::text::plan_set(&set, &[], ctx.color()));
-    }
-    summarize(&render::markdown::plan_set_summary(&set));
-    let requests: usize = ready.iter().map(|r| r.plan.requests.len()).sum();
-    if requests > 0 && !args.yes {
-        confirm(requests, &format!("{} target(s)", ready.len()))?;
-    }
+    Ok((ready, set))
+}
+
+/// Every target's additions before any target's removals: a user moving from one target
+/// to another (an org file to the enterprise file, say) is seated by the new one before
+/// the old one lets go, with no gap (README "Enterprise licences"). A target whose
+/// additions stopped sends no removals; an interrupt stops everything.
+async fn send_in_two_passes(
+    ctx: &Context<'_>,
+    sending: &[&Ready<'_>],
+    today: Date,
+) -> Vec<(String, apply::ApplyReport)> {
     let interrupt = apply::Interrupt::default();
     let listener = tokio::spawn(interrupt_on_signal(interrupt.clone()));
     let interval = Duration::from_millis(ctx.global.write_interval_ms);
-    let mut refused = Vec::new();
-    let mut sending = Vec::new();
-    for target in &ready {
-        let org = target.plan.meta.target();
-        if target.plan.requests.is_empty() {
-            continue;
-        }
-        match &target.plan.blocked {
-            Some(blocked) if !args.allow_mass_removal => {
-                refused.push(format!("{org}: refused, the plan is blocked: {blocked}"));
-            }
-            _ => sending.push(target),
-        }
-    }
-    // Every target's additions before any target's removals: a user moving from one
-    // target to another (an org file to the enterprise file, say) is seated by the new one
-    // before the old one lets go, with no gap (README "Enterprise licences").
     let mut accounts: Vec<(String, apply::ApplyReport)> = sending
         .iter()
         .map(|t| {
@@ -207,14 +227,19 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
         }
     }
     listener.abort();
-    for (org, report) in &accounts {
+    accounts
+}
+
+/// One account per target, the refused and failed ones, the last line; the exit code.
+fn report_all(accounts: &[(String, apply::ApplyReport)], refused: &[String], set: &PlanSet) -> i32 {
+    for (org, report) in accounts {
         print!("\n=== {org} ===\n{}", render::text::apply_report(report));
         summarize(&format!(
             "### `{org}`\n\n{}",
             render::markdown::apply_report(report)
         ));
     }
-    for line in &refused {
+    for line in refused {
         println!("\n{line}");
     }
     for f in &set.failed {
@@ -228,13 +253,13 @@ async fn run_many(ctx: &Context<'_>, args: &ApplyArgs, loaded: Loaded) -> anyhow
         refused.len(),
         set.failed.len()
     );
-    Ok(if accounts.iter().any(|(_, r)| r.interrupted) {
+    if accounts.iter().any(|(_, r)| r.interrupted) {
         EXIT_INTERRUPTED
     } else if incomplete + refused.len() + set.failed.len() > 0 {
         EXIT_ERROR
     } else {
         EXIT_OK
-    })
+    }
 }
 
 /// The plan with only the requests of one phase: its additions (POST) or its removals
