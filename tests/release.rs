@@ -165,30 +165,9 @@ fn install_sh_installs_a_verified_release_with_curl_or_wget() {
     assert_eq!(installed_version(&to), format!("copilot-seats {VERSION}"));
 
     // Without curl: a PATH of the tools the script uses, wget among them.
-    let tools = dir.path().join("tools");
-    std::fs::create_dir(&tools).expect("mkdir");
-    for tool in [
-        "uname",
-        "mktemp",
-        "rm",
-        "wget",
-        "awk",
-        "sha256sum",
-        "cut",
-        "mkdir",
-        "tar",
-        "gzip",
-        "cp",
-        "chmod",
-        "mv",
-        "head",
-        "tail",
-        "grep",
-    ] {
-        std::os::unix::fs::symlink(which(tool), tools.join(tool)).expect("symlink");
-    }
+    let tools = tools_path(dir.path(), "wget");
     let to = dir.path().join("bin-wget");
-    let output = install(&url, &to, tools.to_str());
+    let output = install(&url, &to, Some(&tools));
     assert!(output.status.success(), "{}", text(&output));
     assert_eq!(installed_version(&to), format!("copilot-seats {VERSION}"));
 }

@@ -10,6 +10,39 @@ pub mod text;
 pub mod usage;
 pub mod yaml;
 
+/// Rows as columns padded to their widest cell, two spaces apart; the columns whose index
+/// is in `right` are aligned right (numbers).
+pub(crate) fn columns<R: AsRef<[String]>>(rows: &[R], right: &[usize]) -> String {
+    let count = rows.first().map_or(0, |r| r.as_ref().len());
+    let widths: Vec<usize> = (0..count)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r.as_ref().get(i).map_or(0, |c| c.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .as_ref()
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (cell, width))| {
+                if right.contains(&i) {
+                    format!("{cell:>width$}")
+                } else {
+                    format!("{cell:<width$}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// Snapshots of the plan renderers for a few representative plans: a plan's wording is
 /// part of what users read in every pull request.
 #[cfg(test)]

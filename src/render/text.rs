@@ -64,17 +64,7 @@ pub fn plan_set(set: &PlanSet, after_each: &[String], color: bool) -> String {
             "FAILED".to_string(),
         ]);
     }
-    let widths: Vec<usize> = (0..6)
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
-    for row in &rows {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
-            .collect();
-        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-    }
+    out.push_str(&super::columns(&rows, &[]));
     for (i, plan) in set.plans.iter().enumerate() {
         let path = plan.meta.file.as_deref().unwrap_or("");
         let _ = writeln!(out, "\n=== {} ({path}) ===", plan.meta.target());

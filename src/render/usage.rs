@@ -2,7 +2,7 @@
 //! (csv, the JSON field names as header), the documented JSON, and Markdown with a Mermaid
 //! `xychart-beta` chart of active and engaged users, for pull requests and job summaries.
 
-use crate::usage::summary::{DayRow, Ranked, UsageSummary, UserRow};
+use crate::usage::summary::{DayRow, Ranked, Totals, UsageSummary, UserRow};
 use std::fmt::Write;
 
 /// What the numbers mean, under every table: our rule for engaged users among them.
@@ -93,26 +93,21 @@ fn day_cells(d: &DayRow) -> [String; 7] {
 
 fn table(rows: &[Vec<String>]) -> String {
     let columns = rows.first().map_or(0, Vec::len);
-    let widths: Vec<usize> = (0..columns)
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| {
-                let width = widths[i];
-                if i == 0 {
-                    format!("{cell:<width$}")
-                } else {
-                    format!("{cell:>width$}")
-                }
-            })
-            .collect();
-        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-    }
-    out
+    super::columns(rows, &(1..columns).collect::<Vec<_>>())
+}
+
+/// `over N day(s): … chat interactions.`, the same sentence in every format.
+fn totals(t: &Totals) -> String {
+    format!(
+        "over {} day(s): {} active, {} engaged user(s); {} suggestions, {} accepted ({}); {} chat interactions.",
+        t.days,
+        number(t.active_users),
+        number(t.engaged_users),
+        t.code_suggestions,
+        t.code_acceptances,
+        percent(t.acceptance_rate),
+        t.chat_interactions
+    )
 }
 
 fn ranked(list: &[Ranked]) -> String {
@@ -138,17 +133,7 @@ pub fn text(summaries: &[UsageSummary]) -> String {
             None => out.push_str(&day_table(summary)),
         }
         let t = &summary.totals;
-        let _ = writeln!(
-            out,
-            "\nTotals over {} day(s): {} active, {} engaged user(s); {} suggestions, {} accepted ({}); {} chat interactions.",
-            t.days,
-            number(t.active_users),
-            number(t.engaged_users),
-            t.code_suggestions,
-            t.code_acceptances,
-            percent(t.acceptance_rate),
-            t.chat_interactions
-        );
+        let _ = writeln!(out, "\nTotals {}", totals(t));
         if t.weekly_active_users.is_some() || t.monthly_active_users.is_some() {
             let _ = writeln!(
                 out,
@@ -341,14 +326,8 @@ pub fn markdown(summaries: &[UsageSummary]) -> String {
         let t = &summary.totals;
         let _ = writeln!(
             out,
-            "**Totals over {} day(s):** {} active, {} engaged user(s); {} suggestions, {} accepted ({}); {} chat interactions.{}\n",
-            t.days,
-            number(t.active_users),
-            number(t.engaged_users),
-            t.code_suggestions,
-            t.code_acceptances,
-            percent(t.acceptance_rate),
-            t.chat_interactions,
+            "**Totals** {}{}\n",
+            totals(t),
             match (t.weekly_active_users, t.monthly_active_users) {
                 (None, None) => String::new(),
                 (w, m) => format!(

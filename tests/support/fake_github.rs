@@ -233,6 +233,19 @@ impl State {
         }
     }
 
+    /// When the seat of (lowercased) `key` was assigned, and last used (`None`: never).
+    fn dates(&self, key: &str) -> (&str, Option<&str>) {
+        let created = self
+            .assigned_at
+            .get(key)
+            .map_or("2025-01-15T10:00:00-06:00", String::as_str);
+        let activity = match self.activity.get(key) {
+            Some(at) => at.as_deref(),
+            None => Some("2026-11-20T10:00:00Z"),
+        };
+        (created, activity)
+    }
+
     /// Enterprise only: one seat object per grant (direct, each selected enterprise team,
     /// the org), for every member or just `only` (API.md).
     fn grants(&self, only: Option<&str>) -> Vec<Value> {
@@ -242,14 +255,7 @@ impl State {
             if only.is_some_and(|o| !o.eq_ignore_ascii_case(login)) {
                 continue;
             }
-            let created = self
-                .assigned_at
-                .get(&key)
-                .map_or("2025-01-15T10:00:00-06:00", String::as_str);
-            let activity = match self.activity.get(&key) {
-                Some(at) => at.as_deref(),
-                None => Some("2026-11-20T10:00:00Z"),
-            };
+            let (created, activity) = self.dates(&key);
             let seat = |pending: Option<&String>, team: Value, org: Value| {
                 json!({
                     "created_at": created,
@@ -423,14 +429,7 @@ impl State {
             } else {
                 continue;
             };
-            let created = self
-                .assigned_at
-                .get(&key)
-                .map_or("2025-01-15T10:00:00-06:00", String::as_str);
-            let activity = match self.activity.get(&key) {
-                Some(at) => at.as_deref(),
-                None => Some("2026-11-20T10:00:00Z"),
-            };
+            let (created, activity) = self.dates(&key);
             let editor = activity.map(|_| "vscode/1.105.0/copilot/1.300.0");
             let mut seat = json!({
                 "created_at": created,
