@@ -652,6 +652,16 @@ impl Validator<'_> {
         self.known_keys(mapping, "limits", &["max_removals", "max_seats"]);
         limits.max_removals = match mapping.get("max_removals") {
             None | Some(Value::Null) => None,
+            Some(Value::Number(n)) if whole(n).is_some_and(|c| c > MAX_COUNT) => {
+                self.error(
+                    "limits.max_removals",
+                    format!(
+                        "`max_removals` of {} is more seats than any org holds (at most {MAX_COUNT}): to let a plan remove every seat, write `\"100%\"`",
+                        given(&Value::Number(n.clone()))
+                    ),
+                );
+                None
+            }
             Some(Value::Number(n)) if whole(n).is_some() => whole(n).map(RemovalLimit::Count),
             Some(Value::String(text)) if percent(text).is_some() => {
                 percent(text).map(RemovalLimit::Percent)
@@ -669,12 +679,12 @@ impl Validator<'_> {
         };
         limits.max_seats = match mapping.get("max_seats") {
             None | Some(Value::Null) => None,
-            Some(Value::Number(n)) if whole(n).is_some() => whole(n),
+            Some(Value::Number(n)) if whole(n).is_some_and(|c| c <= MAX_COUNT) => whole(n),
             Some(other) => {
                 self.error(
                     "limits.max_seats",
                     format!(
-                        "`max_seats` is a whole number of seats, 0 or more, like `500`; not {}",
+                        "`max_seats` is a whole number of seats from 0 to {MAX_COUNT}, like `500`; not {}",
                         given(other)
                     ),
                 );
@@ -758,6 +768,10 @@ fn percent(text: &str) -> Option<f64> {
     let number: f64 = digits.parse().ok()?;
     (number > 0.0 && number <= 100.0).then_some(number)
 }
+
+/// The largest seat count a limit takes: more than any org holds (`1e9` is a typo, or a
+/// guard turned off by the back door; `"100%"` says that openly).
+const MAX_COUNT: u64 = 1_000_000;
 
 /// A whole number, written `25` or `25.0` (JSON Schema's `integer` accepts both).
 fn whole(number: &yaml_serde::Number) -> Option<u64> {
@@ -1172,7 +1186,11 @@ mod tests {
         for (file, expected) in [
             (
                 "limits: {max_seats: -1}",
-                "`max_seats` is a whole number of seats, 0 or more, like `500`; not `-1`",
+                "`max_seats` is a whole number of seats from 0 to 1000000, like `500`; not `-1`",
+            ),
+            (
+                "limits: {max_removals: 1e9}",
+                "`max_removals` of `1000000000.0` is more seats than any org holds (at most 1000000): to let a plan remove every seat, write `\"100%\"`",
             ),
             (
                 "price_per_seat_usd: -5",
