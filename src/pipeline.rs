@@ -138,6 +138,7 @@ impl Pipeline<'_> {
             points_per_minute: self.global.points_per_minute,
             log: self.log,
             notice: self.notice,
+            bars: !self.global.quiet && std::io::stderr().is_terminal(),
         }
     }
 

@@ -32,6 +32,8 @@ pub struct ClientConfig {
     /// Where lines for people go even without `-v` (a long rate-limit wait); `None` with
     /// `-q`.
     pub notice: Option<LogSink>,
+    /// Draw a progress bar for a long rate-limit wait (stderr is a terminal, no `-q`).
+    pub bars: bool,
 }
 
 /// Takes one verbose log line.
@@ -93,6 +95,7 @@ pub struct Client {
     permits: Option<Arc<Semaphore>>,
     log: Option<LogSink>,
     notice: Option<LogSink>,
+    bars: bool,
 }
 
 impl Client {
@@ -132,6 +135,7 @@ impl Client {
             permits: None,
             log: config.log,
             notice: config.notice,
+            bars: config.bars,
         })
     }
 
@@ -283,7 +287,11 @@ impl Client {
                     utc_after(wait)
                 ));
             }
-            tokio::time::sleep(wait).await;
+            if long && self.bars {
+                wait_with_bar(wait).await;
+            } else {
+                tokio::time::sleep(wait).await;
+            }
             waited += wait;
             if long {
                 self.say(format_args!(
@@ -427,6 +435,23 @@ impl Client {
             log(format_args!("{}", redact(&line.to_string())));
         }
     }
+}
+
+/// Sleeps `wait` under a progress bar on stderr (a terminal's), a second at a time.
+async fn wait_with_bar(wait: Duration) {
+    let bar = indicatif::ProgressBar::new(wait.as_secs());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("rate limit: [{bar:30}] {pos}/{len} s")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let started = Instant::now();
+    while started.elapsed() < wait {
+        let left = wait.saturating_sub(started.elapsed());
+        tokio::time::sleep(left.min(Duration::from_secs(1))).await;
+        bar.set_position(started.elapsed().as_secs());
+    }
+    bar.finish_and_clear();
 }
 
 /// The time `wait` from now, `HH:MM:SS` in UTC.
@@ -610,6 +635,7 @@ mod tests {
             points_per_minute: 800,
             log: None,
             notice: None,
+            bars: false,
         };
         let client = Client::new(&config, token).expect("client");
         let debug = format!("{client:?}");

@@ -145,6 +145,7 @@ mod tests {
             points_per_minute: 800,
             log: None,
             notice: None,
+            bars: false,
         };
         let token = crate::github::auth::Token::new(
             "t".into(),
