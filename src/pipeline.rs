@@ -154,11 +154,9 @@ impl Pipeline<'_> {
         owner: &Owner,
     ) -> Result<LiveState, GitHubError> {
         let org = &owner.name;
-        let bar = if self.global.quiet || !std::io::stderr().is_terminal() {
-            ProgressBar::hidden()
-        } else {
-            ProgressBar::new(0)
-        };
+        // Hidden until a read proves long: a small list draws nothing.
+        let bar = ProgressBar::hidden();
+        let drawable = !self.global.quiet && std::io::stderr().is_terminal();
         bar.set_style(
             ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} pages, {eta} left")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
@@ -167,7 +165,10 @@ impl Pipeline<'_> {
         bar.set_message(format!("Reading the seats of {org}"));
         let progress = |done: usize, pages: usize| {
             // A bar is worth showing only for long reads.
-            if pages >= 20 {
+            if pages >= 20 && drawable {
+                if bar.is_hidden() {
+                    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                }
                 bar.set_length(pages as u64);
                 bar.set_position(done as u64);
             }
