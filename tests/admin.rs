@@ -341,3 +341,32 @@ fn export_never_overwrites_a_hand_edited_file_and_update_merges_into_it() {
             .starts_with("# Copilot seats of acme, exported by copilot-seats")
     );
 }
+
+#[test]
+fn a_403_hint_says_what_the_token_has_even_when_it_has_nothing() {
+    let mut acme = State::new("acme");
+    acme.faults.push(
+        crate::support::Fault::status(
+            "GET",
+            "/orgs/acme/copilot/billing",
+            403,
+            r#"{"message":"Resource not accessible by personal access token"}"#,
+        )
+        .header("x-accepted-oauth-scopes", "manage_billing:copilot")
+        .header("x-oauth-scopes", ""),
+    );
+    let fake = FakeGitHub::start(acme);
+    let ws = Workspace::new("org: acme\nusers: [alice]\n");
+    let output = ws.run(&fake.url, &["plan"]);
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            "GitHub accepts the scopes: manage_billing:copilot; the token has none of them"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains("the token has: )") && !err.contains("the token has: \n"),
+        "{err}"
+    );
+}
