@@ -22,32 +22,33 @@ use tokio::sync::Notify;
 /// How many times one apply re-reads the seats before it gives up.
 const MAX_REPLANS: usize = 3;
 
+/// What a seat write does, by its method and body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
+pub enum WriteKind {
     AddUser,
     AddTeam,
     RemoveTeam,
     RemoveUser,
 }
 
-impl Kind {
-    fn of(request: &Request) -> Kind {
+impl WriteKind {
+    fn of(request: &Request) -> WriteKind {
         match (request.method, request.body.is_users()) {
-            (Method::Post, true) => Kind::AddUser,
-            (Method::Post, false) => Kind::AddTeam,
-            (Method::Delete, false) => Kind::RemoveTeam,
-            (Method::Delete, true) => Kind::RemoveUser,
+            (Method::Post, true) => WriteKind::AddUser,
+            (Method::Post, false) => WriteKind::AddTeam,
+            (Method::Delete, false) => WriteKind::RemoveTeam,
+            (Method::Delete, true) => WriteKind::RemoveUser,
         }
     }
 }
 
-impl fmt::Display for Kind {
+impl fmt::Display for WriteKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Kind::AddUser => "add user",
-            Kind::AddTeam => "add team",
-            Kind::RemoveTeam => "remove team",
-            Kind::RemoveUser => "remove user",
+            WriteKind::AddUser => "add user",
+            WriteKind::AddTeam => "add team",
+            WriteKind::RemoveTeam => "remove team",
+            WriteKind::RemoveUser => "remove user",
         })
     }
 }
@@ -76,7 +77,7 @@ impl Outcome {
 /// The outcome of one name of the plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NameOutcome {
-    pub kind: Kind,
+    pub kind: WriteKind,
     pub name: String,
     pub outcome: Outcome,
 }
@@ -157,7 +158,7 @@ impl ApplyReport {
         for request in &plan.requests {
             for name in request.body.names() {
                 report.names.push(NameOutcome {
-                    kind: Kind::of(request),
+                    kind: WriteKind::of(request),
                     name: name.clone(),
                     outcome: Outcome::NotSent(reason.to_string()),
                 });
@@ -183,9 +184,9 @@ pub struct Replanned {
     pub live: LiveState,
 }
 
-type Key = (Kind, String);
+type Key = (WriteKind, String);
 
-fn key(kind: Kind, name: &str) -> Key {
+fn key(kind: WriteKind, name: &str) -> Key {
     (kind, name.to_ascii_lowercase())
 }
 
@@ -264,7 +265,7 @@ struct Run {
 }
 
 impl Run {
-    fn settle(&mut self, kind: Kind, name: &str, outcome: Outcome) {
+    fn settle(&mut self, kind: WriteKind, name: &str, outcome: Outcome) {
         let key = key(kind, name);
         if let Some(&i) = self.index.get(&key) {
             self.report.names[i].outcome = outcome;
@@ -292,7 +293,7 @@ where
         pending: BTreeSet::new(),
     };
     for request in &plan.requests {
-        let kind = Kind::of(request);
+        let kind = WriteKind::of(request);
         for name in request.body.names() {
             let key = key(kind, name);
             if run.index.contains_key(&key) {
@@ -321,7 +322,7 @@ where
             stopped = Some("apply was interrupted (SIGINT or SIGTERM) before it was sent".into());
             break;
         }
-        let kind = Kind::of(&request);
+        let kind = WriteKind::of(&request);
         let method = match request.method {
             Method::Post => reqwest::Method::POST,
             Method::Delete => reqwest::Method::DELETE,
@@ -460,7 +461,7 @@ fn name_teams_by_slug(report: &mut ApplyReport, plan: &Plan) {
         })
         .collect();
     for outcome in &mut report.names {
-        if matches!(outcome.kind, Kind::AddTeam | Kind::RemoveTeam)
+        if matches!(outcome.kind, WriteKind::AddTeam | WriteKind::RemoveTeam)
             && let Some(slug) = slugs.get(&outcome.name.to_lowercase())
         {
             outcome.name = slug.to_string();
@@ -475,7 +476,7 @@ fn resume(run: &mut Run, reviewed: &BTreeSet<Key>, replanned: &Replanned) -> Vec
     let mut wanted: BTreeSet<Key> = BTreeSet::new();
     let mut queue = VecDeque::new();
     for request in &replanned.plan.requests {
-        let kind = Kind::of(request);
+        let kind = WriteKind::of(request);
         let mut names = Vec::new();
         for name in request.body.names() {
             let key = key(kind, name);
@@ -501,7 +502,7 @@ fn resume(run: &mut Run, reviewed: &BTreeSet<Key>, replanned: &Replanned) -> Vec
         };
         let name = run.report.names[i].name.clone();
         let outcome = match key.0 {
-            Kind::RemoveUser => match replanned
+            WriteKind::RemoveUser => match replanned
                 .live
                 .active_seat(&Login::new(name.clone()))
                 .and_then(|s| s.team())
@@ -511,7 +512,7 @@ fn resume(run: &mut Run, reviewed: &BTreeSet<Key>, replanned: &Replanned) -> Vec
                 )),
                 None => Outcome::AlreadyDone,
             },
-            Kind::AddUser
+            WriteKind::AddUser
                 if replanned
                     .live
                     .active_seat(&Login::new(name.clone()))

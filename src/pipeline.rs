@@ -5,10 +5,10 @@
 
 use crate::cli::GlobalArgs;
 use crate::config::LoadedFile;
-use crate::github::budget::PointsBudget;
 use crate::github::client::LogSink;
 use crate::github::members;
 use crate::github::owner::Owner;
+use crate::github::pacing::PointsPacer;
 use crate::github::seats::{self, Billing, fetch_billing, fetch_live_state};
 use crate::github::{
     Client, ClientConfig, Credentials, GitHubError, Token, TokenSource, installation,
@@ -38,7 +38,7 @@ pub struct Pipeline<'a> {
     /// Told each token this process mints (a GitHub App's installation token), so that
     /// GitHub Actions can mask it in the job log.
     pub minted: Option<fn(&str)>,
-    /// What every client of the run shares: a points budget per token, and the places of
+    /// What every client of the run shares: a points pacer per token, and the places of
     /// `--max-concurrency`.
     pub shared: Arc<Shared>,
 }
@@ -47,26 +47,26 @@ pub struct Pipeline<'a> {
 #[derive(Debug)]
 pub struct Shared {
     /// By token: the seat token, or an App's installation token per org.
-    budgets: std::sync::Mutex<BTreeMap<String, Arc<PointsBudget>>>,
+    pacers: std::sync::Mutex<BTreeMap<String, Arc<PointsPacer>>>,
     permits: Arc<Semaphore>,
 }
 
 impl Shared {
     pub fn new(max_concurrency: usize) -> Shared {
         Shared {
-            budgets: std::sync::Mutex::new(BTreeMap::new()),
+            pacers: std::sync::Mutex::new(BTreeMap::new()),
             permits: Arc::new(Semaphore::new(max_concurrency.max(1))),
         }
     }
 
-    fn budget(&self, key: String, per_minute: u32) -> Arc<PointsBudget> {
-        let mut budgets = self
-            .budgets
+    fn pacer(&self, key: String, per_minute: u32) -> Arc<PointsPacer> {
+        let mut pacers = self
+            .pacers
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        budgets
+        pacers
             .entry(key)
-            .or_insert_with(|| Arc::new(PointsBudget::new(per_minute)))
+            .or_insert_with(|| Arc::new(PointsPacer::new(per_minute)))
             .clone()
     }
 }
@@ -83,7 +83,7 @@ impl Pipeline<'_> {
             .await
             .with_context(|| format!("cannot get a GitHub App token for `{name}`"))?;
         // GitHub counts its limits per token: an App's installation token is per org (or
-        // enterprise), and so is its budget.
+        // enterprise), and so is its pacer.
         let key = match (lease.token.source(), owner.kind) {
             (TokenSource::App, TargetKind::Org) => format!("app:org:{}", name.to_ascii_lowercase()),
             (TokenSource::App, TargetKind::Enterprise) => {
@@ -91,12 +91,12 @@ impl Pipeline<'_> {
             }
             _ => "token".to_string(),
         };
-        let budget = self.shared.budget(key, self.global.points_per_minute);
+        let pacer = self.shared.pacer(key, self.global.points_per_minute);
         let client = match renewal {
             Some(renewal) => Client::new(&config, lease.token.clone())?.renewing(lease, renewal),
             None => Client::new(&config, lease.token)?,
         };
-        Ok(client.sharing(budget, self.shared.permits.clone()))
+        Ok(client.sharing(pacer, self.shared.permits.clone()))
     }
 
     /// A plain-http `--api-url` sends the token in clear: allowed to this machine (tests,

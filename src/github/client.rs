@@ -2,8 +2,8 @@
 //! Writes are never retried here: the caller re-reads the seats instead (SPEC 8).
 
 use crate::github::auth::{Lease, Renewal, Token, TokenSource};
-use crate::github::budget::PointsBudget;
 use crate::github::error::{GitHubError, body_excerpt};
+use crate::github::pacing::PointsPacer;
 use crate::secrets::redact;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode};
@@ -90,7 +90,7 @@ pub struct Client {
     base: String,
     credential: Credential,
     max_rate_limit_wait: Duration,
-    budget: Arc<PointsBudget>,
+    pacer: Arc<PointsPacer>,
     /// Shared by every client of a run: `--max-concurrency` requests in flight in all.
     permits: Option<Arc<Semaphore>>,
     log: Option<LogSink>,
@@ -131,7 +131,7 @@ impl Client {
                 source,
             },
             max_rate_limit_wait: config.max_rate_limit_wait,
-            budget: Arc::new(PointsBudget::new(config.points_per_minute)),
+            pacer: Arc::new(PointsPacer::new(config.points_per_minute)),
             permits: None,
             log: config.log,
             notice: config.notice,
@@ -166,8 +166,8 @@ impl Client {
     /// This client, spending from a points budget shared with other clients of the same
     /// token (GitHub counts its limits per token) and taking a place among a run's
     /// in-flight requests for each request.
-    pub fn sharing(mut self, budget: Arc<PointsBudget>, permits: Arc<Semaphore>) -> Client {
-        self.budget = budget;
+    pub fn sharing(mut self, pacer: Arc<PointsPacer>, permits: Arc<Semaphore>) -> Client {
+        self.pacer = pacer;
         self.permits = Some(permits);
         self
     }
@@ -311,7 +311,7 @@ impl Client {
         let url = self.url(path_or_url)?;
         let display = self.display_path(path_or_url);
         let points = if method == Method::GET { 1 } else { 5 };
-        let paced = self.budget.spend(points).await;
+        let paced = self.pacer.spend(points).await;
         if paced >= Duration::from_millis(100) {
             self.log(format_args!(
                 "{method} {display}: paced {} ms to stay within the secondary rate limit",

@@ -6,13 +6,13 @@
 //! modules (`seats`, `members`, `comments`, `usage`) use `client` and `page`.
 
 pub mod auth;
-pub mod budget;
 pub mod client;
 pub mod comments;
 pub mod error;
 pub mod installation;
 pub mod members;
 pub mod owner;
+pub mod pacing;
 pub mod page;
 pub mod seats;
 pub mod usage;

@@ -10,14 +10,14 @@ use tokio::time::Instant;
 const WINDOW: Duration = Duration::from_secs(60);
 
 #[derive(Debug)]
-pub struct PointsBudget {
+pub struct PointsPacer {
     per_minute: u32,
     spent: Mutex<VecDeque<(Instant, u32)>>,
 }
 
-impl PointsBudget {
-    pub fn new(per_minute: u32) -> PointsBudget {
-        PointsBudget {
+impl PointsPacer {
+    pub fn new(per_minute: u32) -> PointsPacer {
+        PointsPacer {
             per_minute: per_minute.max(5),
             spent: Mutex::new(VecDeque::new()),
         }
@@ -65,11 +65,11 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn no_minute_holds_more_than_the_budget() {
-        let budget = PointsBudget::new(10);
+        let pacer = PointsPacer::new(10);
         let start = Instant::now();
         let mut times = Vec::new();
         for _ in 0..25 {
-            budget.spend(1).await;
+            pacer.spend(1).await;
             times.push(start.elapsed());
         }
         assert!(
@@ -85,7 +85,7 @@ mod tests {
             );
         }
         // 5 points spent in this window: a write (5) fits, a second one waits.
-        assert_eq!(budget.spend(5).await, Duration::ZERO);
-        assert!(budget.spend(5).await >= Duration::from_secs(59));
+        assert_eq!(pacer.spend(5).await, Duration::ZERO);
+        assert!(pacer.spend(5).await >= Duration::from_secs(59));
     }
 }
