@@ -140,6 +140,14 @@ const CUT: &str =
     "\n\n… cut to fit GitHub's size limit; `plan --format json` holds the whole plan.\n";
 
 fn render(plan: &Plan, limit: Option<usize>, place: Place) -> String {
+    let mut out = headline(plan);
+    out.push_str(&change_sections(plan, limit));
+    out.push_str(&tail(plan, limit, place));
+    out
+}
+
+/// The marker, the title, a blocked plan's caution, what the plan comes to, the numbers.
+fn headline(plan: &Plan) -> String {
     let mut out = String::new();
     let s = &plan.summary;
     let org = plan.meta.target();
@@ -187,6 +195,12 @@ fn render(plan: &Plan, limit: Option<usize>, place: Place) -> String {
         let _ = writeln!(out, "{}\n", super::text::seated_elsewhere(elsewhere));
     }
 
+    out
+}
+
+/// The changes, one section per kind of change.
+fn change_sections(plan: &Plan, limit: Option<usize>) -> String {
+    let mut out = String::new();
     let pick = |f: &dyn Fn(&Change) -> Option<String>| -> Vec<String> {
         plan.changes.iter().filter_map(f).collect()
     };
@@ -260,6 +274,13 @@ fn render(plan: &Plan, limit: Option<usize>, place: Place) -> String {
     for (title, items) in &sections {
         list_section(&mut out, title, items, limit);
     }
+    out
+}
+
+/// Removal's billing note, warnings, suggestions, the requests, the footer.
+fn tail(plan: &Plan, limit: Option<usize>, place: Place) -> String {
+    let mut out = String::new();
+    let s = &plan.summary;
     if s.removed > 0 {
         let _ = writeln!(
             out,
