@@ -130,6 +130,19 @@ pub(crate) fn status(plan: &Plan) -> &'static str {
 }
 
 fn plain_plan(plan: &Plan) -> String {
+    let mut out = plain_headline(plan);
+    for change in &plan.changes {
+        if out.ends_with(".\n") {
+            out.push('\n');
+        }
+        out.push_str(&change_line(change));
+    }
+    out.push_str(&plain_tail(plan));
+    out
+}
+
+/// What the plan comes to, and a blocked plan's reason.
+fn plain_headline(plan: &Plan) -> String {
     let mut out = String::new();
     let s = &plan.summary;
     let org = plan.meta.target();
@@ -162,59 +175,67 @@ fn plain_plan(plan: &Plan) -> String {
     if let Some(blocked) = &plan.blocked {
         let _ = writeln!(out, "\nBLOCKED: {blocked}");
     }
-    for change in &plan.changes {
-        if out.ends_with(".\n") {
-            out.push('\n');
+    out
+}
+
+/// One `+`/`-`/`~` line of a change, with its members.
+fn change_line(change: &Change) -> String {
+    let mut out = String::new();
+    let _ = match change {
+        Change::AddUser { login, reason, .. } => {
+            writeln!(out, "+ user {login} ({reason}){}", noted(change))
         }
-        let _ = match change {
-            Change::AddUser { login, reason, .. } => {
-                writeln!(out, "+ user {login} ({reason}){}", noted(change))
-            }
-            Change::AddTeam {
-                team,
-                name,
-                reason,
-                reassert,
-                members_gaining_seat,
-                ..
-            } => {
-                let sign = if *reassert { "~" } else { "+" };
+        Change::AddTeam {
+            team,
+            name,
+            reason,
+            reassert,
+            members_gaining_seat,
+            ..
+        } => {
+            let sign = if *reassert { "~" } else { "+" };
+            let _ = writeln!(
+                out,
+                "{sign} team {team} \"{name}\" ({reason}){}",
+                noted(change)
+            );
+            if !members_gaining_seat.is_empty() {
                 let _ = writeln!(
                     out,
-                    "{sign} team {team} \"{name}\" ({reason}){}",
-                    noted(change)
+                    "    members gaining a seat: {}",
+                    members_gaining_seat.join(", ")
                 );
-                if !members_gaining_seat.is_empty() {
-                    let _ = writeln!(
-                        out,
-                        "    members gaining a seat: {}",
-                        members_gaining_seat.join(", ")
-                    );
-                }
-                Ok(())
             }
-            Change::RemoveTeam {
-                team,
-                name,
-                members_losing_seat,
-                reason,
-                ..
-            } => {
-                let _ = writeln!(out, "- team {team} \"{name}\" ({reason}){}", noted(change));
-                if !members_losing_seat.is_empty() {
-                    let _ = writeln!(
-                        out,
-                        "    members losing their seat: {}",
-                        members_losing_seat.join(", ")
-                    );
-                }
-                Ok(())
+            Ok(())
+        }
+        Change::RemoveTeam {
+            team,
+            name,
+            members_losing_seat,
+            reason,
+            ..
+        } => {
+            let _ = writeln!(out, "- team {team} \"{name}\" ({reason}){}", noted(change));
+            if !members_losing_seat.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    members losing their seat: {}",
+                    members_losing_seat.join(", ")
+                );
             }
-            Change::RemoveUser { login, reason, .. } => {
-                writeln!(out, "- user {login} ({reason}){}", noted(change))
-            }
-        };
-    }
+            Ok(())
+        }
+        Change::RemoveUser { login, reason, .. } => {
+            writeln!(out, "- user {login} ({reason}){}", noted(change))
+        }
+    };
+    out
+}
+
+/// The billing note, the requests, the warnings and the suggestions.
+fn plain_tail(plan: &Plan) -> String {
+    let mut out = String::new();
+    let s = &plan.summary;
     if s.removed > 0 {
         let _ = writeln!(
             out,
