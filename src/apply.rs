@@ -265,6 +265,71 @@ struct Run {
 }
 
 impl Run {
+    /// Every name of `plan`, not sent yet.
+    fn new(plan: &Plan) -> Run {
+        let mut run = Run {
+            report: ApplyReport::default(),
+            index: BTreeMap::new(),
+            pending: BTreeSet::new(),
+        };
+        for request in &plan.requests {
+            let kind = WriteKind::of(request);
+            for name in request.body.names() {
+                let key = key(kind, name);
+                if run.index.contains_key(&key) {
+                    continue;
+                }
+                run.index.insert(key.clone(), run.report.names.len());
+                run.pending.insert(key);
+                run.report.names.push(NameOutcome {
+                    kind,
+                    name: name.clone(),
+                    outcome: Outcome::NotSent(String::new()),
+                });
+            }
+        }
+        run
+    }
+
+    /// Sends one write and records it as sent, with GitHub's answer or the error.
+    async fn send(
+        &mut self,
+        client: &Client,
+        request: &Request,
+    ) -> Result<crate::github::client::Answer, GitHubError> {
+        let method = match request.method {
+            Method::Post => reqwest::Method::POST,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let body = serde_json::to_value(&request.body).unwrap_or_default();
+        let result = client.write(method, &request.path, &body).await;
+        self.report.sent.push(SentRequest {
+            request: request.clone(),
+            result: match &result {
+                Ok(answer) => Ok(format!(
+                    "{} {}",
+                    answer.status.as_u16(),
+                    answer.shown_body()
+                )),
+                Err(error) => Err(error.to_string()),
+            },
+            recovered: false,
+        });
+        result
+    }
+
+    /// The account: what is still pending was not sent, for `reason`.
+    fn finish(mut self, plan: &Plan, reason: String) -> ApplyReport {
+        for key in self.pending.clone() {
+            if let Some(&i) = self.index.get(&key) {
+                let name = self.report.names[i].name.clone();
+                self.settle(key.0, &name, Outcome::NotSent(reason.clone()));
+            }
+        }
+        name_teams_by_slug(&mut self.report, plan);
+        self.report
+    }
+
     fn settle(&mut self, kind: WriteKind, name: &str, outcome: Outcome) {
         let key = key(kind, name);
         if let Some(&i) = self.index.get(&key) {
@@ -287,27 +352,7 @@ pub async fn apply<F>(
 where
     F: AsyncFn() -> anyhow::Result<Replanned>,
 {
-    let mut run = Run {
-        report: ApplyReport::default(),
-        index: BTreeMap::new(),
-        pending: BTreeSet::new(),
-    };
-    for request in &plan.requests {
-        let kind = WriteKind::of(request);
-        for name in request.body.names() {
-            let key = key(kind, name);
-            if run.index.contains_key(&key) {
-                continue;
-            }
-            run.index.insert(key.clone(), run.report.names.len());
-            run.pending.insert(key);
-            run.report.names.push(NameOutcome {
-                kind,
-                name: name.clone(),
-                outcome: Outcome::NotSent(String::new()),
-            });
-        }
-    }
+    let mut run = Run::new(plan);
     let reviewed: BTreeSet<Key> = run.pending.clone();
     let mut queue: VecDeque<Request> = plan.requests.iter().cloned().collect();
     let mut replans = 0;
@@ -323,25 +368,7 @@ where
             break;
         }
         let kind = WriteKind::of(&request);
-        let method = match request.method {
-            Method::Post => reqwest::Method::POST,
-            Method::Delete => reqwest::Method::DELETE,
-        };
-        let body = serde_json::to_value(&request.body).unwrap_or_default();
-        let result = client.write(method, &request.path, &body).await;
-        run.report.sent.push(SentRequest {
-            request: request.clone(),
-            result: match &result {
-                Ok(answer) => Ok(format!(
-                    "{} {}",
-                    answer.status.as_u16(),
-                    answer.shown_body()
-                )),
-                Err(error) => Err(error.to_string()),
-            },
-            recovered: false,
-        });
-        let error = match result {
+        let error = match run.send(client, &request).await {
             Ok(answer) => {
                 let outcome = if answer.status.as_u16() == 202 {
                     Outcome::Accepted
@@ -407,15 +434,7 @@ where
             }
         }
     }
-    let reason = stopped.unwrap_or_else(|| "not reached".to_string());
-    for key in run.pending.clone() {
-        if let Some(&i) = run.index.get(&key) {
-            let name = run.report.names[i].name.clone();
-            run.settle(key.0, &name, Outcome::NotSent(reason.clone()));
-        }
-    }
-    name_teams_by_slug(&mut run.report, plan);
-    run.report
+    run.finish(plan, stopped.unwrap_or_else(|| "not reached".to_string()))
 }
 
 fn mark_recovered(report: &mut ApplyReport) {
