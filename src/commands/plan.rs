@@ -203,6 +203,17 @@ async fn run_many(ctx: &Context<'_>, args: &PlanArgs, loaded: Loaded) -> anyhow:
     if args.comment {
         comment(ctx, &markdown).await?;
     }
+    set_outcome(&set)?;
+    Ok(if args.detailed_exitcode && set.has_changes() {
+        EXIT_CHANGES
+    } else {
+        EXIT_OK
+    })
+}
+
+/// A plan set's failure, if any: targets that could not be planned, or blocked plans (the
+/// pull-request check fails before the merge, not the apply after it).
+fn set_outcome(set: &PlanSet) -> anyhow::Result<()> {
     if !set.failed.is_empty() {
         let names: Vec<&str> = set.failed.iter().map(|f| f.target.as_str()).collect();
         if set.failed.len() as u64 == set.summary.targets {
@@ -231,11 +242,7 @@ async fn run_many(ctx: &Context<'_>, args: &PlanArgs, loaded: Loaded) -> anyhow:
             blocked.join(", ")
         );
     }
-    Ok(if args.detailed_exitcode && set.has_changes() {
-        EXIT_CHANGES
-    } else {
-        EXIT_OK
-    })
+    Ok(())
 }
 
 /// The lines of a failure, for the Markdown shown in the pull request.
