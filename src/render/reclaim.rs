@@ -179,9 +179,7 @@ fn target_markdown(reclaimed: &Reclaimed, file: &str) -> String {
     }
     if !no_saving.is_empty() {
         // Not @-mentioned: nothing is asked of them.
-        out.push_str("### No saving: unused licences of users who keep a seat through an org or a team (not changed here)
-
-");
+        out.push_str("### No saving: unused licences of users who keep a seat through an org or a team (not changed here)\n\n");
         for c in &no_saving {
             if let Action::NoSaving(through) = &c.action {
                 let _ = writeln!(
