@@ -236,53 +236,10 @@ fn value_shape(
                         });
                     }
                     Event::MappingStart(..) => {
-                        let start = doc.byte(item_span.start.index());
-                        let mut item = Item {
-                            name: String::new(),
-                            start,
-                            end: start,
-                            first_line: doc.line_of(start),
-                            last_line: doc.line_of(start),
-                            mapping: true,
-                            expires: None,
-                            note: None,
-                            key_column: start - doc.line_starts[doc.line_of(start)],
-                        };
-                        let mut current_key: Option<String> = None;
-                        j += 1;
-                        while j < events.len() {
-                            let (event, inner) = &events[j];
-                            match event {
-                                Event::MappingEnd => {
-                                    if doc.text[start..].starts_with('{') {
-                                        item.end = doc.byte(inner.end.index());
-                                    }
-                                    break;
-                                }
-                                Event::Scalar(value, ..) => {
-                                    let s = doc.byte(inner.start.index());
-                                    let e = doc.span_end(inner);
-                                    if item.start == start && current_key.is_none() && s < start {
-                                        item.start = s;
-                                    }
-                                    item.end = item.end.max(e);
-                                    item.last_line = doc.line_of(e.saturating_sub(1).max(s));
-                                    match current_key.take() {
-                                        None => current_key = Some(value.to_string()),
-                                        Some(k) if k == name_key => item.name = value.to_string(),
-                                        Some(k) if k == "expires" => item.expires = Some((s, e)),
-                                        Some(k) if k == "note" => item.note = Some((s, e)),
-                                        Some(_) => {}
-                                    }
-                                }
-                                _ => return Err(not_a_list()),
-                            }
-                            j += 1;
-                        }
-                        if !doc.text[start..].starts_with('{') {
-                            item.last_line = doc.line_of(item.end.saturating_sub(1).max(start));
-                        }
+                        let (item, end_index) =
+                            mapping_item(doc, events, j, name_key).ok_or_else(not_a_list)?;
                         items.push(item);
+                        j = end_index;
                     }
                     _ => return Err(not_a_list()),
                 }
@@ -296,6 +253,64 @@ fn value_shape(
         }
         _ => Err(not_a_list()),
     }
+}
+
+/// A list entry that is a mapping (`- login: bob` with `expires:` and `note:`), from its
+/// `MappingStart` at `events[at]`: the item, and the index of its `MappingEnd`. `None`
+/// when a value is not a scalar (not an entry this editor can change).
+fn mapping_item(
+    doc: &Doc<'_>,
+    events: &[(Event<'_>, Span)],
+    at: usize,
+    name_key: &str,
+) -> Option<(Item, usize)> {
+    let start = doc.byte(events[at].1.start.index());
+    let mut item = Item {
+        name: String::new(),
+        start,
+        end: start,
+        first_line: doc.line_of(start),
+        last_line: doc.line_of(start),
+        mapping: true,
+        expires: None,
+        note: None,
+        key_column: start - doc.line_starts[doc.line_of(start)],
+    };
+    let mut current_key: Option<String> = None;
+    let mut j = at + 1;
+    while j < events.len() {
+        let (event, inner) = &events[j];
+        match event {
+            Event::MappingEnd => {
+                if doc.text[start..].starts_with('{') {
+                    item.end = doc.byte(inner.end.index());
+                }
+                break;
+            }
+            Event::Scalar(value, ..) => {
+                let s = doc.byte(inner.start.index());
+                let e = doc.span_end(inner);
+                if item.start == start && current_key.is_none() && s < start {
+                    item.start = s;
+                }
+                item.end = item.end.max(e);
+                item.last_line = doc.line_of(e.saturating_sub(1).max(s));
+                match current_key.take() {
+                    None => current_key = Some(value.to_string()),
+                    Some(k) if k == name_key => item.name = value.to_string(),
+                    Some(k) if k == "expires" => item.expires = Some((s, e)),
+                    Some(k) if k == "note" => item.note = Some((s, e)),
+                    Some(_) => {}
+                }
+            }
+            _ => return None,
+        }
+        j += 1;
+    }
+    if !doc.text[start..].starts_with('{') {
+        item.last_line = doc.line_of(item.end.saturating_sub(1).max(start));
+    }
+    Some((item, j))
 }
 
 /// A scalar as YAML writes it: plain when that reads back as the same string, else quoted.
