@@ -176,26 +176,7 @@ impl Validator<'_> {
     }
 
     fn document(&mut self, value: &Value) -> Option<DesiredState> {
-        let root = match value {
-            Value::Null => {
-                self.error(
-                    "",
-                    "the file is empty: start it with `org: YOUR-ORG` and a `users:` list".into(),
-                );
-                return None;
-            }
-            Value::Mapping(root) => root,
-            other => {
-                self.error(
-                    "",
-                    format!(
-                        "the file must be a mapping with `org:`, `users:` and `teams:`, not {}",
-                        describe(other)
-                    ),
-                );
-                return None;
-            }
-        };
+        let root = self.root(value)?;
         let (kind, org) = self.target(root);
         let allowed: Vec<&str> = TOP_KEYS
             .iter()
@@ -215,21 +196,7 @@ impl Validator<'_> {
             is_valid_login,
             Login::new,
         );
-        let (teams_key, other_key) = match kind {
-            TargetKind::Org => ("teams", "enterprise_teams"),
-            TargetKind::Enterprise => ("enterprise_teams", "teams"),
-        };
-        if root.get(other_key).is_some() {
-            let hint = match kind {
-                TargetKind::Org => {
-                    "`enterprise_teams` is for enterprise files (`enterprise: SLUG`): list org teams under `teams`"
-                }
-                TargetKind::Enterprise => {
-                    "`teams` is for org files: an enterprise file assigns licences to enterprise teams, listed under `enterprise_teams` (slugs like `ent:engineering`)"
-                }
-            };
-            self.error(&format!("{other_key}#key"), hint.to_string());
-        }
+        let teams_key = self.teams_key(root, kind);
         let valid_team: fn(&str) -> Result<(), String> = match kind {
             TargetKind::Org => is_valid_slug,
             TargetKind::Enterprise => is_valid_enterprise_team,
@@ -260,6 +227,50 @@ impl Validator<'_> {
             reclaim,
             reclaim_exempt,
         })
+    }
+
+    /// The file's top-level mapping, or an error for an empty file or another value.
+    fn root<'v>(&mut self, value: &'v Value) -> Option<&'v yaml_serde::Mapping> {
+        match value {
+            Value::Null => {
+                self.error(
+                    "",
+                    "the file is empty: start it with `org: YOUR-ORG` and a `users:` list".into(),
+                );
+                None
+            }
+            Value::Mapping(root) => Some(root),
+            other => {
+                self.error(
+                    "",
+                    format!(
+                        "the file must be a mapping with `org:`, `users:` and `teams:`, not {}",
+                        describe(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The teams' key of this kind of file; the other kind's key is an error with a hint.
+    fn teams_key(&mut self, root: &yaml_serde::Mapping, kind: TargetKind) -> &'static str {
+        let (teams_key, other_key) = match kind {
+            TargetKind::Org => ("teams", "enterprise_teams"),
+            TargetKind::Enterprise => ("enterprise_teams", "teams"),
+        };
+        if root.get(other_key).is_some() {
+            let hint = match kind {
+                TargetKind::Org => {
+                    "`enterprise_teams` is for enterprise files (`enterprise: SLUG`): list org teams under `teams`"
+                }
+                TargetKind::Enterprise => {
+                    "`teams` is for org files: an enterprise file assigns licences to enterprise teams, listed under `enterprise_teams` (slugs like `ent:engineering`)"
+                }
+            };
+            self.error(&format!("{other_key}#key"), hint.to_string());
+        }
+        teams_key
     }
 
     /// A section that is absent, a mapping, or an error showing `example`.
