@@ -293,22 +293,19 @@ impl Report {
         let mut usage = usage
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match self {
-            Report::Aggregate(_) => match decode::<AggregateLine>(line) {
-                Some(record) => record
+        let read = match self {
+            Report::Aggregate(_) => decode::<AggregateLine>(line).map(|record| {
+                record
                     .days()
                     .into_iter()
-                    .for_each(|d| usage.add_aggregate(d)),
-                None => usage.unreadable += u64::from(!line.trim_ascii().is_empty()),
-            },
-            Report::Users => match decode::<UserDay>(line) {
-                Some(record) => usage.add_user_day(record),
-                None => usage.unreadable += u64::from(!line.trim_ascii().is_empty()),
-            },
-            Report::Teams => match decode::<UserTeam>(line) {
-                Some(record) => usage.add_user_team(record),
-                None => usage.unreadable += u64::from(!line.trim_ascii().is_empty()),
-            },
+                    .for_each(|d| usage.add_aggregate(d))
+            }),
+            Report::Users => decode::<UserDay>(line).map(|record| usage.add_user_day(record)),
+            Report::Teams => decode::<UserTeam>(line).map(|record| usage.add_user_team(record)),
+        };
+        // A blank line is no record, but not a bad one either.
+        if read.is_none() && !line.trim_ascii().is_empty() {
+            usage.unreadable += 1;
         }
     }
 }

@@ -51,13 +51,6 @@ impl Lookups {
         const UNCHECKED: TeamLookup = TeamLookup::Unchecked;
         self.teams.get(slug).unwrap_or(&UNCHECKED)
     }
-
-    fn team_info(&self, slug: &TeamSlug) -> Option<&TeamInfo> {
-        match self.team(slug) {
-            TeamLookup::Found(info) => Some(info),
-            TeamLookup::Unchecked | TeamLookup::Missing => None,
-        }
-    }
 }
 
 /// The look-ups `plan` needs: membership of the users it may add, and every declared team.
@@ -284,6 +277,9 @@ struct Planner<'a> {
     added_team_members: BTreeSet<&'a Login>,
     /// Teams seen on active seats.
     visible_teams: BTreeMap<TeamSlug, Box<str>>,
+    /// The members of each declared team that was looked up, for look-ups in log time
+    /// (each is asked of every seat holder).
+    team_members: BTreeMap<&'a TeamSlug, BTreeSet<&'a Login>>,
     /// Undeclared seats kept because of `unmanaged: warn`.
     left_alone: u64,
     changes: Vec<Change>,
@@ -315,6 +311,14 @@ impl<'a> Planner<'a> {
             added_users: BTreeSet::new(),
             added_team_members: BTreeSet::new(),
             visible_teams: live.visible_teams(),
+            team_members: lookups
+                .teams
+                .iter()
+                .filter_map(|(slug, lookup)| match lookup {
+                    TeamLookup::Found(info) => Some((slug, info.members.iter().collect())),
+                    TeamLookup::Unchecked | TeamLookup::Missing => None,
+                })
+                .collect(),
             left_alone: 0,
             changes: Vec::new(),
             warnings: Vec::new(),
@@ -465,11 +469,15 @@ impl<'a> Planner<'a> {
             sources
                 .iter()
                 .any(|s| matches!(s, SeatSource::Team { slug: t, .. } if t == *slug))
-                || self
-                    .lookups
-                    .team_info(slug)
-                    .is_some_and(|info| info.members.contains(login))
+                || self.lists(slug, login)
         })
+    }
+
+    /// Whether the looked-up members of team `slug` include `login`.
+    fn lists(&self, slug: &TeamSlug, login: &Login) -> bool {
+        self.team_members
+            .get(slug)
+            .is_some_and(|members| members.contains(login))
     }
 
     /// Step 4's decision for `login`'s active seat of their own. The same rule for an
@@ -509,13 +517,10 @@ impl<'a> Planner<'a> {
                 SeatSource::Org { .. } => true,
                 SeatSource::Team { slug, .. } => !self.removed_teams.contains(slug),
             })
-            || self.active_teams.keys().any(|slug| {
-                self.visible_teams.contains_key(*slug)
-                    && self
-                        .lookups
-                        .team_info(slug)
-                        .is_some_and(|info| info.members.contains(login))
-            })
+            || self
+                .active_teams
+                .keys()
+                .any(|slug| self.visible_teams.contains_key(*slug) && self.lists(slug, login))
     }
 
     /// Whether `login` holds a seat after this plan.

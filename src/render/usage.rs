@@ -58,27 +58,18 @@ fn title(summary: &UsageSummary) -> String {
 }
 
 fn day_cells(d: &DayRow) -> [String; 7] {
-    if !d.ready {
-        return [
-            d.day.clone(),
-            "not ready".into(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-        ];
-    }
-    if d.left_out {
-        return [
-            d.day.clone(),
-            "left out".into(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-        ];
+    let status = if !d.ready {
+        Some("not ready")
+    } else if d.left_out {
+        Some("left out")
+    } else {
+        None
+    };
+    if let Some(status) = status {
+        let mut cells: [String; 7] = Default::default();
+        cells[0] = d.day.clone();
+        cells[1] = status.to_string();
+        return cells;
     }
     [
         d.day.clone(),
