@@ -146,18 +146,22 @@ fn a_plain_http_api_url_to_another_host_is_refused_before_the_token_is_sent() {
         &output,
         "--api-url `http://github.internal.example:8080` is plain http to `github.internal.example`: the token would cross the network in clear; use https, or pass --allow-insecure-http",
     );
-    // Loopback is fine (tests, a local proxy); the flag lets another host through.
-    let fake = FakeGitHub::start(State::new("acme"));
-    assert!(fake.url.starts_with("http://127.0.0.1"));
+    // Loopback is fine (tests, a local proxy): every other test talks plain http to the
+    // fake on 127.0.0.1.
+    // 0.0.0.0 is not a loopback address (though Linux connects it to this machine, where
+    // nothing listens on port 9): refused, then let through by the flag.
+    let output = ws.run("http://0.0.0.0:9", &["plan"]);
+    assert_fails_with(&output, "is plain http to `0.0.0.0`");
     let output = ws
-        .cmd("http://localhost:9")
+        .cmd("http://0.0.0.0:9")
         .args(["--allow-insecure-http", "plan"])
         .output()
         .expect("run");
+    let err = stderr(&output);
+    assert!(!err.contains("plain http"), "{err}");
     assert!(
-        !stderr(&output).contains("plain http"),
-        "{}",
-        stderr(&output)
+        err.contains("cannot connect"),
+        "it went on to connect: {err}"
     );
 }
 
