@@ -11,6 +11,7 @@ pub mod config;
 pub mod edit;
 pub mod github;
 pub mod inventory;
+pub mod kinds;
 pub mod model;
 pub mod pipeline;
 pub mod plan;

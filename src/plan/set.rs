@@ -36,7 +36,7 @@ pub struct Totals {
     pub seats_after: u64,
     pub added: u64,
     pub removed: u64,
-    #[serde(serialize_with = "crate::plan::wire::whole_or_fraction")]
+    #[serde(serialize_with = "crate::plan::whole_or_fraction")]
     pub monthly_cost_delta_usd: f64,
 }
 

@@ -1,0 +1,3 @@
+//! The kinds a plan manages, one folder each: seats first.
+
+pub mod seats;
