@@ -349,6 +349,7 @@ fn planning_time(seats: usize) -> Duration {
         price_per_seat_usd: None,
         reclaim: None,
         reclaim_exempt: Default::default(),
+        root: Default::default(),
     };
     let live = LiveState::from_seats(
         (0..seats).map(|i| Seat {
@@ -380,7 +381,8 @@ fn planning_time(seats: usize) -> Duration {
                 enterprise: None,
                 generated_at: "2026-11-25T00:00:00Z".into(),
                 file_digest: String::new(),
-                live_state_digest: String::new(),
+                live_state_digest: Some(String::new()),
+                live_state_digests: Default::default(),
                 file: None,
             };
             let started = Instant::now();

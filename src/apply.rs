@@ -1,62 +1,36 @@
-//! Runs a plan's requests through the client, one at a time, spaced as GitHub asks, and
-//! accounts for every name. A write is never re-sent blindly (SPEC 8):
-//! - a 404 naming unknown users or teams: those names are dropped, the rest sent again;
-//! - an unclear failure (5xx, timeout, dropped connection, or the 422 for a team-assigned
-//!   user, after which earlier names may be cancelled already): the seats are re-read, the
-//!   plan is made again, and only what remains *and was in the reviewed plan* is sent;
-//! - anything else (401, 403, another 422): stop; nothing more is sent.
+//! Runs a plan's requests through the client in one loop, one at a time, spaced as GitHub
+//! asks, and accounts for every item (each name a request writes). The kind of each
+//! request supplies the hooks: what it names, what a failure comes to, the id a creating
+//! request's answer gives. A write is never re-sent blindly (SPEC 8):
+//! - GitHub names unknown items (a seat 404): those are dropped, the rest sent again;
+//! - an unclear failure (5xx, timeout, dropped connection, the 422 for a team-assigned
+//!   user): the kind's state is re-read, its plan made again, and only what remains *and
+//!   was in the reviewed plan* is sent;
+//! - anything else (401, 403, another 4xx): that kind stops, and so do the kinds that
+//!   depend on it; the others go on.
+//!
+//! A request may carry placeholders (`{cost_center:NAME}`) that an earlier request's
+//! answer fills; it is sent only once they are filled.
 //!
 //! An `Interrupt` (SIGINT or SIGTERM, as a cancelled CI job sends) stops the run between
 //! two writes: the write in flight finishes and is accounted for, no new one is sent.
 
 use crate::github::{Client, GitHubError};
-use crate::model::{LiveState, Login};
-use crate::plan::{Change, Method, Plan, Request, RequestBody};
+use crate::kinds::{self, Failure, Item};
+use crate::plan::{Method, Plan, Request};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::Notify;
 
-/// How many times one apply re-reads the seats before it gives up.
+/// How many times one apply re-reads a kind's state before it gives up.
 const MAX_REPLANS: usize = 3;
-
-/// What a seat write does, by its method and body.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum WriteKind {
-    AddUser,
-    AddTeam,
-    RemoveTeam,
-    RemoveUser,
-}
-
-impl WriteKind {
-    fn of(request: &Request) -> WriteKind {
-        match (request.method, request.body.is_users()) {
-            (Method::Post, true) => WriteKind::AddUser,
-            (Method::Post, false) => WriteKind::AddTeam,
-            (Method::Delete, false) => WriteKind::RemoveTeam,
-            (Method::Delete, true) => WriteKind::RemoveUser,
-        }
-    }
-}
-
-impl fmt::Display for WriteKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            WriteKind::AddUser => "add user",
-            WriteKind::AddTeam => "add team",
-            WriteKind::RemoveTeam => "remove team",
-            WriteKind::RemoveUser => "remove user",
-        })
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Done,
-    /// Found in effect when the seats were re-read after an unclear failure.
+    /// Found in effect when the state was re-read after an unclear failure.
     AlreadyDone,
     /// GitHub answered 202 (an enterprise team's removal): accepted, finished later; the
     /// next plan shows the truth.
@@ -74,10 +48,13 @@ impl Outcome {
     }
 }
 
-/// The outcome of one name of the plan.
+/// The outcome of one item of the plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NameOutcome {
-    pub kind: WriteKind,
+    /// The kind of the request that writes it.
+    pub kind: String,
+    /// What is done to it: `add user`, `create cost center`.
+    pub action: String,
     pub name: String,
     pub outcome: Outcome,
 }
@@ -86,20 +63,24 @@ pub struct NameOutcome {
 #[derive(Clone, Debug)]
 pub struct SentRequest {
     pub request: Request,
+    /// The names it wrote, as the report shows them.
+    pub names: Vec<String>,
     pub result: Result<String, String>,
     /// A failure that apply worked around (names dropped and the rest sent again, or the
-    /// seats re-read and what remained sent): not the end of the story.
+    /// state re-read and what remained sent): not the end of the story.
     pub recovered: bool,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct ApplyReport {
     pub sent: Vec<SentRequest>,
-    /// Every name of the plan, in plan order.
+    /// Every item of the plan, in plan order.
     pub names: Vec<NameOutcome>,
     pub notes: Vec<String>,
     /// Stopped by an `Interrupt`: what was not sent is accounted as `NotSent`.
     pub interrupted: bool,
+    /// The ids that creating requests' answers gave, by placeholder.
+    pub created: BTreeMap<String, String>,
 }
 
 /// A request to stop sending, shared between the signal listener and the run.
@@ -145,27 +126,20 @@ impl ApplyReport {
     }
 
     /// Whether the run stopped before sending everything (a fatal failure or an
-    /// interrupt): some name was not sent.
+    /// interrupt): some item was not sent.
     pub fn stopped(&self) -> bool {
         self.names
             .iter()
             .any(|n| matches!(n.outcome, Outcome::NotSent(_)))
     }
 
-    /// Every name of `plan`, not sent, for `reason`.
+    /// Every item of `plan`, not sent, for `reason`.
     pub fn not_sent(plan: &Plan, reason: &str) -> ApplyReport {
-        let mut report = ApplyReport::default();
-        for request in &plan.requests {
-            for name in request.body.names() {
-                report.names.push(NameOutcome {
-                    kind: WriteKind::of(request),
-                    name: name.clone(),
-                    outcome: Outcome::NotSent(reason.to_string()),
-                });
-            }
+        let mut run = Run::new(plan);
+        for key in run.pending.clone() {
+            run.settle(&key, Outcome::NotSent(reason.to_string()));
         }
-        name_teams_by_slug(&mut report, plan);
-        report
+        run.report
     }
 
     /// This account followed by `later`'s, for a target applied in two phases.
@@ -174,121 +148,77 @@ impl ApplyReport {
         self.names.extend(later.names);
         self.notes.extend(later.notes);
         self.interrupted |= later.interrupted;
+        self.created.extend(later.created);
     }
 }
 
-/// What re-reading GitHub gives after an unclear failure: the plan made again from the
-/// current seats, and those seats.
+/// What re-reading GitHub gives after an unclear failure of one kind: that kind's requests
+/// planned again, and what became of an item the new plan no longer sends.
 pub struct Replanned {
-    pub plan: Plan,
-    pub live: LiveState,
+    pub requests: Vec<Request>,
+    pub settle: Box<dyn Fn(&Item) -> Outcome + Send + Sync>,
 }
 
-type Key = (WriteKind, String);
+/// An item's identity in a run: kind, action and the name as the request writes it.
+type Key = (String, String, String);
 
-fn key(kind: WriteKind, name: &str) -> Key {
-    (kind, name.to_ascii_lowercase())
-}
-
-/// How a failed write is handled.
-enum Failure {
-    /// 404 naming some of the request's names: drop them, send the rest.
-    UnknownNames(Vec<String>),
-    /// The write may have been applied in part: re-read and re-plan.
-    Unclear,
-    /// Stop.
-    Fatal,
-}
-
-fn classify(error: &GitHubError, request: &Request) -> Failure {
-    match error {
-        GitHubError::Status {
-            status: 404,
-            message,
-            ..
-        } if message.contains("do not exist") => {
-            // "One or more users do not exist in this organization: a, b"
-            let listed = message.rsplit(':').next().unwrap_or("");
-            let unknown: Vec<String> = request
-                .body
-                .names()
-                .iter()
-                .filter(|name| {
-                    listed
-                        .split(',')
-                        .any(|l| l.trim().eq_ignore_ascii_case(name))
-                })
-                .cloned()
-                .collect();
-            if unknown.is_empty() {
-                Failure::Fatal
-            } else {
-                Failure::UnknownNames(unknown)
-            }
-        }
-        GitHubError::Status {
-            status: 422,
-            message,
-            ..
-        } if message.contains("via a team") => Failure::Unclear,
-        GitHubError::Status { status, .. } if *status >= 500 => Failure::Unclear,
-        GitHubError::Network { .. } => Failure::Unclear,
-        _ => Failure::Fatal,
-    }
-}
-
-fn with_names(request: &Request, names: Vec<String>) -> Request {
-    let body = match request.body {
-        RequestBody::Users { .. } => RequestBody::Users {
-            selected_usernames: names,
-        },
-        RequestBody::Teams { .. } => RequestBody::Teams {
-            selected_teams: names,
-        },
-        RequestBody::EnterpriseTeams { .. } => RequestBody::EnterpriseTeams {
-            selected_enterprise_teams: names,
-        },
-    };
-    Request {
-        method: request.method,
-        path: request.path.clone(),
-        body,
-    }
+fn key(kind: &str, item: &Item) -> Key {
+    (
+        kind.to_string(),
+        item.action.clone(),
+        item.key.to_ascii_lowercase(),
+    )
 }
 
 struct Run {
     report: ApplyReport,
-    /// Index into `report.names` by kind and lowercased name.
+    /// Index into `report.names` by key.
     index: BTreeMap<Key, usize>,
-    /// Names not yet settled.
+    /// The item of each key.
+    items: BTreeMap<Key, Item>,
+    /// Items not yet settled.
     pending: BTreeSet<Key>,
+    /// Kinds stopped by a failure, with the reason.
+    stopped: BTreeMap<String, String>,
+    changes: Vec<crate::plan::Change>,
 }
 
 impl Run {
-    /// Every name of `plan`, not sent yet.
+    /// Every item of `plan`, not sent yet.
     fn new(plan: &Plan) -> Run {
         let mut run = Run {
             report: ApplyReport::default(),
             index: BTreeMap::new(),
+            items: BTreeMap::new(),
             pending: BTreeSet::new(),
+            stopped: BTreeMap::new(),
+            changes: plan.changes.clone(),
         };
         for request in &plan.requests {
-            let kind = WriteKind::of(request);
-            for name in request.body.names() {
-                let key = key(kind, name);
+            for item in kinds::items(request, &plan.changes) {
+                let key = key(request.kind(), &item);
                 if run.index.contains_key(&key) {
                     continue;
                 }
                 run.index.insert(key.clone(), run.report.names.len());
-                run.pending.insert(key);
+                run.pending.insert(key.clone());
                 run.report.names.push(NameOutcome {
-                    kind,
-                    name: name.clone(),
+                    kind: request.kind().to_string(),
+                    action: item.action.clone(),
+                    name: item.name.clone(),
                     outcome: Outcome::NotSent(String::new()),
                 });
+                run.items.insert(key, item);
             }
         }
         run
+    }
+
+    fn keys(&self, request: &Request) -> Vec<Key> {
+        kinds::items(request, &self.changes)
+            .iter()
+            .map(|item| key(request.kind(), item))
+            .collect()
     }
 
     /// Sends one write and records it as sent, with GitHub's answer or the error.
@@ -299,12 +229,17 @@ impl Run {
     ) -> Result<crate::github::client::Answer, GitHubError> {
         let method = match request.method {
             Method::Post => reqwest::Method::POST,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Put => reqwest::Method::PUT,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let body = serde_json::to_value(&request.body).unwrap_or_default();
-        let result = client.write(method, &request.path, &body).await;
+        let result = client.write(method, &request.path, &request.body).await;
         self.report.sent.push(SentRequest {
             request: request.clone(),
+            names: kinds::items(request, &self.changes)
+                .into_iter()
+                .map(|item| item.name)
+                .collect(),
             result: match &result {
                 Ok(answer) => Ok(format!(
                     "{} {}",
@@ -319,46 +254,80 @@ impl Run {
     }
 
     /// The account: what is still pending was not sent, for `reason`.
-    fn finish(mut self, plan: &Plan, reason: String) -> ApplyReport {
+    fn finish(mut self, reason: String) -> ApplyReport {
         for key in self.pending.clone() {
-            if let Some(&i) = self.index.get(&key) {
-                let name = self.report.names[i].name.clone();
-                self.settle(key.0, &name, Outcome::NotSent(reason.clone()));
-            }
+            let why = self.stopped.get(&key.0).cloned().unwrap_or(reason.clone());
+            self.settle(&key, Outcome::NotSent(why));
         }
-        name_teams_by_slug(&mut self.report, plan);
         self.report
     }
 
-    fn settle(&mut self, kind: WriteKind, name: &str, outcome: Outcome) {
-        let key = key(kind, name);
-        if let Some(&i) = self.index.get(&key) {
+    fn settle(&mut self, key: &Key, outcome: Outcome) {
+        if let Some(&i) = self.index.get(key) {
             self.report.names[i].outcome = outcome;
         }
-        self.pending.remove(&key);
+        self.pending.remove(key);
+    }
+
+    fn settle_all(&mut self, request: &Request, outcome: &Outcome) {
+        for key in self.keys(request) {
+            self.settle(&key, outcome.clone());
+        }
+    }
+
+    /// Why `kind` may not send now: it, or a kind it depends on, stopped.
+    fn blocked(&self, kind: &str) -> Option<String> {
+        if let Some(why) = self.stopped.get(kind) {
+            return Some(why.clone());
+        }
+        let depends = kinds::get(kind).map_or(&[][..], |k| k.depends_on());
+        depends
+            .iter()
+            .find_map(|d| self.stopped.get(*d))
+            .map(|why| format!("not sent: it depends on a kind that stopped ({why})"))
+    }
+
+    fn mark_recovered(&mut self) {
+        if let Some(last) = self.report.sent.last_mut() {
+            last.recovered = true;
+        }
     }
 }
 
 /// Sends `plan`'s requests in order with `write_interval` between two writes; `replan`
-/// re-reads GitHub after an unclear failure; `interrupt` stops the run before the next
-/// write.
+/// re-reads a kind's state after an unclear failure; `interrupt` stops the run before the
+/// next write; `created` holds ids earlier phases created.
 pub async fn apply<F>(
     client: &Client,
     plan: &Plan,
     write_interval: Duration,
     interrupt: &Interrupt,
+    created: &BTreeMap<String, String>,
     replan: F,
 ) -> ApplyReport
 where
-    F: AsyncFn() -> anyhow::Result<Replanned>,
+    F: AsyncFn(&str) -> anyhow::Result<Replanned>,
 {
     let mut run = Run::new(plan);
+    run.report.created = created.clone();
     let reviewed: BTreeSet<Key> = run.pending.clone();
     let mut queue: VecDeque<Request> = plan.requests.iter().cloned().collect();
     let mut replans = 0;
     let mut stopped: Option<String> = None;
 
     while let Some(request) = queue.pop_front() {
+        if let Some(why) = run.blocked(request.kind()) {
+            run.settle_all(&request, &Outcome::NotSent(why));
+            continue;
+        }
+        let sendable = match request.filled(&run.report.created) {
+            Ok(sendable) => sendable,
+            Err(missing) => {
+                let why = format!("not sent: `{missing}` was not created");
+                run.settle_all(&request, &Outcome::NotSent(why));
+                continue;
+            }
+        };
         if !run.report.sent.is_empty() && !write_interval.is_zero() {
             interrupt.sleep(write_interval).await;
         }
@@ -367,183 +336,149 @@ where
             stopped = Some("apply was interrupted (SIGINT or SIGTERM) before it was sent".into());
             break;
         }
-        let kind = WriteKind::of(&request);
-        let error = match run.send(client, &request).await {
+        let Some(kind) = kinds::get(request.kind()) else {
+            continue;
+        };
+        let error = match run.send(client, &sendable).await {
             Ok(answer) => {
                 let outcome = if answer.status.as_u16() == 202 {
                     Outcome::Accepted
                 } else {
                     Outcome::Done
                 };
-                for name in request.body.names() {
-                    run.settle(kind, name, outcome.clone());
+                run.settle_all(&request, &outcome);
+                if let Some(placeholder) = &request.creates {
+                    let body = serde_json::from_str(&answer.body).unwrap_or_default();
+                    match kind.created_id(&request, &body) {
+                        Some(id) => {
+                            run.report.created.insert(placeholder.clone(), id);
+                        }
+                        None => {
+                            run.stopped.insert(
+                                request.kind().to_string(),
+                                format!(
+                                    "not sent: the answer to {} {} gave no id for `{placeholder}`",
+                                    request.method, request.path
+                                ),
+                            );
+                        }
+                    }
                 }
                 continue;
             }
             Err(error) => error,
         };
-        match classify(&error, &request) {
-            Failure::UnknownNames(unknown) => {
-                for name in &unknown {
-                    run.settle(kind, name, unknown_name(&request, name));
+        match kind.failure(&request, &error) {
+            Failure::Unknown(unknown) => {
+                for item in kinds::items(&request, &run.changes) {
+                    if unknown.contains(&item.key) {
+                        let outcome = kind.unknown(&request, &item.key);
+                        run.settle(&key(request.kind(), &item), outcome);
+                    }
                 }
-                let rest: Vec<String> = request
-                    .body
-                    .names()
-                    .iter()
-                    .filter(|n| !unknown.contains(n))
-                    .cloned()
-                    .collect();
-                if !rest.is_empty() {
-                    mark_recovered(&mut run.report);
+                if let Some(rest) = kind.without(&request, &unknown) {
+                    run.mark_recovered();
                     run.report.notes.push(format!(
                         "{} {}: dropped {} and sent the other names again",
                         request.method,
                         request.path,
                         unknown.join(", ")
                     ));
-                    queue.push_front(with_names(&request, rest));
+                    queue.push_front(rest);
                 }
             }
             Failure::Unclear if replans < MAX_REPLANS => {
                 replans += 1;
-                mark_recovered(&mut run.report);
+                run.mark_recovered();
                 run.report.notes.push(format!(
-                    "{} {} may have been applied in part ({error}): re-read the seats and planned again what remains",
-                    request.method, request.path
+                    "{} {} may have been applied in part ({error}): re-read the {} and planned again what remains",
+                    request.method, request.path, kind.title()
                 ));
-                match replan().await {
-                    Ok(replanned) => queue = resume(&mut run, &reviewed, &replanned),
+                match replan(request.kind()).await {
+                    Ok(replanned) => {
+                        let others: Vec<Request> = queue
+                            .drain(..)
+                            .filter(|r| r.kind() != request.kind())
+                            .collect();
+                        queue = resume(&mut run, &reviewed, request.kind(), &replanned);
+                        queue.extend(others);
+                    }
                     Err(reread) => {
                         stopped = Some(format!(
-                            "the seats could not be re-read after a failure: {reread:#}"
+                            "the {} could not be re-read after a failure: {reread:#}",
+                            kind.title()
                         ));
                         break;
                     }
                 }
             }
             Failure::Unclear | Failure::Fatal => {
-                for name in request.body.names() {
-                    run.settle(kind, name, Outcome::Failed(error.to_string()));
-                }
-                stopped = Some(format!(
-                    "apply stopped after `{} {}` failed",
-                    request.method, request.path
-                ));
-                break;
+                let hint = error
+                    .status()
+                    .and_then(|status| kind.permission_hint(&request, status))
+                    .map(|hint| format!(": {hint}"))
+                    .unwrap_or_default();
+                run.settle_all(&request, &Outcome::Failed(format!("{error}{hint}")));
+                run.stopped.insert(
+                    request.kind().to_string(),
+                    format!(
+                        "apply stopped after `{} {}` failed",
+                        request.method, request.path
+                    ),
+                );
             }
         }
     }
-    run.finish(plan, stopped.unwrap_or_else(|| "not reached".to_string()))
+    let reason = stopped.unwrap_or_else(|| "not reached".to_string());
+    run.finish(reason)
 }
 
-fn mark_recovered(report: &mut ApplyReport) {
-    if let Some(last) = report.sent.last_mut() {
-        last.recovered = true;
-    }
-}
-
-/// What a name GitHub's 404 named comes to: an addition that cannot be made (say where
-/// to fix it), or a removal of something already gone there (in effect).
-fn unknown_name(request: &Request, name: &str) -> Outcome {
-    let place = if request.path.starts_with("/enterprises/") {
-        "enterprise"
-    } else {
-        "organization"
-    };
-    match (request.method, request.body.is_users()) {
-        (Method::Post, true) if place == "enterprise" => Outcome::Failed(format!(
-            "`{name}` is not a member of the enterprise: add them to the enterprise (or its identity provider) first, or remove them from the file (GitHub answered 404)"
-        )),
-        (Method::Post, true) => Outcome::Failed(format!(
-            "`{name}` is not a member of the organization: invite them first or remove them from the file (GitHub answered 404)"
-        )),
-        (Method::Post, false) => Outcome::Failed(format!(
-            "`{name}` does not exist in the {place}: check the slug or remove it from the file (GitHub answered 404)"
-        )),
-        // Gone from the org or enterprise: no seat is left to remove.
-        (Method::Delete, _) => Outcome::AlreadyDone,
-    }
-}
-
-/// GitHub takes team *names* in requests; the report names teams by slug, as the plan
-/// and the file do.
-fn name_teams_by_slug(report: &mut ApplyReport, plan: &Plan) {
-    let slugs: BTreeMap<String, &str> = plan
-        .changes
-        .iter()
-        .filter_map(|change| match change {
-            Change::AddTeam { team, name, .. } | Change::RemoveTeam { team, name, .. } => {
-                Some((name.to_lowercase(), team.as_str()))
-            }
-            Change::AddUser { .. } | Change::RemoveUser { .. } => None,
-        })
-        .collect();
-    for outcome in &mut report.names {
-        if matches!(outcome.kind, WriteKind::AddTeam | WriteKind::RemoveTeam)
-            && let Some(slug) = slugs.get(&outcome.name.to_lowercase())
-        {
-            outcome.name = slug.to_string();
-        }
-    }
-}
-
-/// After a re-read: names of the reviewed plan that the new plan no longer needs are
-/// settled from the live seats; the new plan's requests are kept only for names the
+/// After a re-read of `kind`: its items of the reviewed plan that the new plan no longer
+/// needs are settled by the kind; the new plan's requests are kept only for items the
 /// reviewed plan named (never more), and become the queue.
-fn resume(run: &mut Run, reviewed: &BTreeSet<Key>, replanned: &Replanned) -> VecDeque<Request> {
+fn resume(
+    run: &mut Run,
+    reviewed: &BTreeSet<Key>,
+    kind: &str,
+    replanned: &Replanned,
+) -> VecDeque<Request> {
+    let Some(hooks) = kinds::get(kind) else {
+        return VecDeque::new();
+    };
     let mut wanted: BTreeSet<Key> = BTreeSet::new();
     let mut queue = VecDeque::new();
-    for request in &replanned.plan.requests {
-        let kind = WriteKind::of(request);
-        let mut names = Vec::new();
-        for name in request.body.names() {
-            let key = key(kind, name);
+    for request in &replanned.requests {
+        let mut drop = Vec::new();
+        for item in kinds::items(request, &run.changes) {
+            let key = key(kind, &item);
             if run.pending.contains(&key) {
                 wanted.insert(key);
-                names.push(name.clone());
-            } else if !reviewed.contains(&key) {
-                run.report.notes.push(format!(
-                    "the re-read plan would also {kind} `{name}`, which the reviewed plan did not name: not sent; run plan again"
-                ));
+            } else {
+                if !reviewed.contains(&key) {
+                    run.report.notes.push(format!(
+                        "the re-read plan would also {} `{}`, which the reviewed plan did not name: not sent; run plan again",
+                        item.action, item.name
+                    ));
+                }
+                drop.push(item.key);
             }
         }
-        if !names.is_empty() {
-            queue.push_back(with_names(request, names));
-        }
+        let kept = if drop.is_empty() {
+            Some(request.clone())
+        } else {
+            hooks.without(request, &drop)
+        };
+        queue.extend(kept);
     }
     for key in run.pending.clone() {
-        if wanted.contains(&key) {
+        if key.0 != kind || wanted.contains(&key) {
             continue;
         }
-        let Some(&i) = run.index.get(&key) else {
-            continue;
+        let outcome = match run.items.get(&key) {
+            Some(item) => (replanned.settle)(item),
+            None => Outcome::AlreadyDone,
         };
-        let name = run.report.names[i].name.clone();
-        let outcome = match key.0 {
-            WriteKind::RemoveUser => match replanned
-                .live
-                .active_seat(&Login::new(name.clone()))
-                .and_then(|s| s.team())
-            {
-                Some(team) => Outcome::Failed(format!(
-                    "`{name}` keeps the seat through team `{team}`: GitHub does not cancel a team-assigned seat; remove them from the team"
-                )),
-                None => Outcome::AlreadyDone,
-            },
-            WriteKind::AddUser
-                if replanned
-                    .live
-                    .active_seat(&Login::new(name.clone()))
-                    .is_none() =>
-            {
-                Outcome::Failed(format!(
-                    "`{name}` still holds no seat, and the new plan no longer adds it"
-                ))
-            }
-            _ => Outcome::AlreadyDone,
-        };
-        run.settle(key.0, &name, outcome);
+        run.settle(&key, outcome);
     }
     queue
 }

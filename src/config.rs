@@ -226,6 +226,7 @@ impl Validator<'_> {
             price_per_seat_usd,
             reclaim,
             reclaim_exempt,
+            root: root.clone(),
         })
     }
 

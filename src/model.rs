@@ -482,4 +482,16 @@ pub struct DesiredState {
     /// `reclaim.exempt`: logins never suggested for reclaim, nor written out by
     /// `reclaim --write` (people who answered "keep my seat").
     pub reclaim_exempt: BTreeSet<Login>,
+    /// The file's top-level mapping, from which each section kind (SPEC 13) reads its own
+    /// keys, its `unmanaged` and its `ignore` entry.
+    pub root: yaml_serde::Mapping,
+}
+
+impl DesiredState {
+    /// Whether the file has a section of `kind`.
+    pub fn declares(&self, kind: &dyn crate::kinds::SectionKind) -> bool {
+        kind.keys(self.kind)
+            .iter()
+            .any(|key| self.root.contains_key(*key))
+    }
 }

@@ -3,6 +3,7 @@
 //! look-ups the planner needs, and the plan with this run's metadata. Commands call these
 //! and never each other; new kinds of targets plug in here.
 
+use crate::apply::{Outcome, Replanned};
 use crate::cli::GlobalArgs;
 use crate::config::LoadedFile;
 use crate::github::client::LogSink;
@@ -13,8 +14,9 @@ use crate::github::seats::{self, Billing, fetch_billing, fetch_live_state};
 use crate::github::{
     Client, ClientConfig, Credentials, GitHubError, Token, TokenSource, installation,
 };
+use crate::kinds::{self, KindInput, Section, SectionKind};
 use crate::model::{DesiredState, LiveState, TargetKind};
-use crate::plan::{self, FORMAT_VERSION, Lookups, Plan, PlanErrors, PlanMeta, TeamLookup};
+use crate::plan::{self, FORMAT_VERSION, Lookups, Plan, PlanErrors, PlanMeta, Request, TeamLookup};
 use anyhow::{Context as _, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
@@ -290,6 +292,78 @@ impl Pipeline<'_> {
     }
 }
 
+impl Pipeline<'_> {
+    /// Adds to `plan` the part of every section kind the file declares (SPEC 13), in
+    /// apply order.
+    pub async fn plan_sections(
+        &self,
+        plan: &mut Plan,
+        file: &LoadedFile,
+        client: Option<&Client>,
+        today: Date,
+    ) -> anyhow::Result<()> {
+        for kind in kinds::sections() {
+            if !file.desired.declares(kind) {
+                continue;
+            }
+            let section = self.plan_section(kind, file, client, today).await?;
+            plan.add_section(kind.name(), section);
+        }
+        Ok(())
+    }
+
+    async fn plan_section(
+        &self,
+        kind: &dyn SectionKind,
+        file: &LoadedFile,
+        client: Option<&Client>,
+        today: Date,
+    ) -> anyhow::Result<Section> {
+        let input = KindInput {
+            file,
+            client,
+            today,
+        };
+        kind.plan(&input)
+            .await
+            .with_context(|| format!("cannot plan the {} of `{}`", kind.title(), file.desired.org))
+    }
+
+    /// `kind` planned again from the live state after an unclear failure at apply.
+    pub async fn replan(
+        &self,
+        client: &Client,
+        file: &LoadedFile,
+        today: Date,
+        kind: &str,
+    ) -> anyhow::Result<Replanned> {
+        if let Some(section) = kinds::sections().into_iter().find(|k| k.name() == kind) {
+            let planned = self
+                .plan_section(section, file, Some(client), today)
+                .await?;
+            let requests = planned
+                .requests
+                .into_iter()
+                .map(|r| Request {
+                    kind: Some(kind.to_string()),
+                    ..r
+                })
+                .collect();
+            // What the new plan no longer sends is in effect.
+            return Ok(Replanned {
+                requests,
+                settle: Box::new(|_| Outcome::AlreadyDone),
+            });
+        }
+        let (live, lookups) = self.live_and_lookups(client, &file.desired, today).await?;
+        let plan = plan(file, &live, &lookups, today)?;
+        Ok(Replanned {
+            requests: plan.requests,
+            settle: Box::new(move |item| kinds::seats::settle_after_reread(&live, item)),
+        })
+    }
+}
+
 /// Where the target of a file is.
 pub fn owner_of(desired: &DesiredState) -> Owner {
     Owner {
@@ -315,7 +389,8 @@ pub fn plan(
         enterprise: (file.desired.kind == TargetKind::Enterprise).then(|| file.desired.org.clone()),
         generated_at: now_rfc3339(),
         file_digest: file.digest.clone(),
-        live_state_digest: live.digest(),
+        live_state_digest: Some(live.digest()),
+        live_state_digests: std::collections::BTreeMap::new(),
         file: Some(file.path.clone()),
     };
     plan::plan(&file.desired, live, lookups, today, meta)

@@ -74,7 +74,7 @@ fn one_sticky_comment_always_shows_the_current_plan() {
     let bodies = sticky(&fake);
     assert_eq!(bodies.len(), 1);
     assert!(
-        bodies[0].contains("**No changes.** The 3 active seats of `acme` match the file."),
+        bodies[0].contains("**No changes.** The 3 active seat(s) of acme match the file."),
         "{}",
         bodies[0]
     );

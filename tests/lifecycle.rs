@@ -262,7 +262,10 @@ fn the_plan_suggests_reclaiming_inactive_seats_and_never_removes_them() {
     assert_eq!(plan["changes"], json!([]));
 
     let markdown = stdout(&ws.run(&fake.url, &["plan", "--format", "markdown"]));
-    assert!(markdown.contains("Inactive seats to reclaim"), "{markdown}");
+    assert!(
+        markdown.contains("Inactive seats you may reclaim"),
+        "{markdown}"
+    );
     assert!(markdown.contains("bob"), "{markdown}");
     let text = stdout(&ws.run(&fake.url, &["plan"]));
     assert!(text.contains("no activity for 177 days"), "{text}");

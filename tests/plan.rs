@@ -247,7 +247,9 @@ fn no_changes_with_undeclared_seats_left_alone_says_so() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(
-        text.starts_with("No changes to send; 1 of the 2 active seat(s) of acme are not in the file and left alone"),
+        text.starts_with(
+            "No changes: 1 of the 2 active seat(s) of acme are not in the file and left alone"
+        ),
         "{text}"
     );
     assert!(!text.contains("match the file"), "{text}");

@@ -7,10 +7,13 @@ use crate::commands::{Context, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, Scope, sum
 use crate::config::LoadedFile;
 use crate::github::Client;
 use crate::pipeline::{now_rfc3339, owner_of};
-use crate::plan::{FORMAT_VERSION, FailedTarget, Method, Plan, PlanSet, SavedPlans};
+use crate::plan::{
+    FORMAT_VERSION, FORMAT_VERSION_KINDS, FailedTarget, Method, Plan, PlanSet, SavedPlans,
+};
 use crate::render;
 use crate::targets::Loaded;
 use anyhow::{Context as _, bail};
+use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::time::Duration;
@@ -62,7 +65,16 @@ async fn run_one(ctx: &Context<'_>, args: &ApplyArgs) -> anyhow::Result<i32> {
     }
     let interrupt = apply::Interrupt::default();
     let listener = tokio::spawn(interrupt_on_signal(interrupt.clone()));
-    let report = send(ctx, &client, &plan, &file, today, &interrupt).await;
+    let report = send(
+        ctx,
+        &client,
+        &plan,
+        &file,
+        today,
+        &interrupt,
+        &BTreeMap::new(),
+    )
+    .await;
     listener.abort();
     print!("{}", render::text::apply_report(&report));
     summarize(&render::markdown::apply_report(&report));
@@ -189,9 +201,9 @@ async fn send_in_two_passes(
         })
         .collect();
     let mut wrote = false;
-    for phase in [Method::Post, Method::Delete] {
+    for removals in [false, true] {
         for (target, (_, account)) in sending.iter().zip(accounts.iter_mut()) {
-            let plan = phase_of(&target.plan, phase);
+            let plan = phase_of(&target.plan, removals);
             if plan.requests.is_empty() {
                 continue;
             }
@@ -220,6 +232,7 @@ async fn send_in_two_passes(
                 target.file,
                 today,
                 &interrupt,
+                &account.created,
             )
             .await;
             wrote |= !report.sent.is_empty();
@@ -262,11 +275,13 @@ fn report_all(accounts: &[(String, apply::ApplyReport)], refused: &[String], set
     }
 }
 
-/// The plan with only the requests of one phase: its additions (POST) or its removals
-/// (DELETE), in their order.
-fn phase_of(plan: &Plan, method: Method) -> Plan {
+/// The plan with only the requests of one phase: its additions and updates, or its
+/// removals (DELETE), in their order.
+fn phase_of(plan: &Plan, removals: bool) -> Plan {
     let mut phase = plan.clone();
-    phase.requests.retain(|request| request.method == method);
+    phase
+        .requests
+        .retain(|request| (request.method == Method::Delete) == removals);
     phase
 }
 
@@ -286,9 +301,12 @@ fn read_saved(path: &Path) -> anyhow::Result<SavedPlans> {
             .chain(set.plans.iter().map(|p| p.meta.format_version))
             .collect(),
     };
-    if let Some(version) = versions.into_iter().find(|v| *v != FORMAT_VERSION) {
+    if let Some(version) = versions
+        .into_iter()
+        .find(|v| *v != FORMAT_VERSION && *v != FORMAT_VERSION_KINDS)
+    {
         bail!(
-            "the plan has format_version {version}, this copilot-seats reads {FORMAT_VERSION}: make the plan again with this version"
+            "the plan has format_version {version}, this copilot-seats reads {FORMAT_VERSION} and {FORMAT_VERSION_KINDS}: make the plan again with this version"
         );
     }
     Ok(saved)
@@ -351,14 +369,15 @@ async fn check_saved(
             path.display()
         );
     }
-    let (live, lookups) = ctx
-        .pipeline
-        .live_and_lookups(client, &file.desired, today)
-        .await?;
-    if live.digest() != saved.meta.live_state_digest {
-        bail!("stale plan: the seats of `{org}` changed since the plan was made: run plan again");
+    let derived = fresh_plan(ctx, client, file, today).await?;
+    for (kind, digest) in saved.meta.digests() {
+        if derived.meta.digest(kind) != Some(digest) {
+            let what = crate::kinds::get(kind).map_or(kind, |k| k.title());
+            bail!(
+                "stale plan: the {what} of `{org}` changed since the plan was made: run plan again"
+            );
+        }
     }
-    let derived = ctx.plan(file, &live, &lookups, today)?;
     if let Some(difference) = difference(saved, &derived) {
         bail!(
             "refusing the plan `{}`: {difference}, which is not what `{}` and the live seats of `{org}` give: a saved plan cannot be edited; make it again with `copilot-seats plan --out`",
@@ -414,10 +433,15 @@ async fn fresh_plan(
         .pipeline
         .live_and_lookups(client, &file.desired, today)
         .await?;
-    ctx.plan(file, &live, &lookups, today)
+    let mut plan = ctx.plan(file, &live, &lookups, today)?;
+    ctx.pipeline
+        .plan_sections(&mut plan, file, Some(client), today)
+        .await?;
+    Ok(plan)
 }
 
-/// Sends `plan`'s requests; after an unclear failure, plans again from the live seats.
+/// Sends `plan`'s requests (with the ids earlier phases created); after an unclear
+/// failure, plans that kind again from the live state.
 async fn send(
     ctx: &Context<'_>,
     client: &Client,
@@ -425,17 +449,11 @@ async fn send(
     file: &LoadedFile,
     today: Date,
     interrupt: &apply::Interrupt,
+    created: &BTreeMap<String, String>,
 ) -> apply::ApplyReport {
     let interval = Duration::from_millis(ctx.global.write_interval_ms);
-    let replan = async || {
-        let (live, lookups) = ctx
-            .pipeline
-            .live_and_lookups(client, &file.desired, today)
-            .await?;
-        let plan = ctx.plan(file, &live, &lookups, today)?;
-        Ok(apply::Replanned { plan, live })
-    };
-    apply::apply(client, plan, interval, interrupt, replan).await
+    let replan = async |kind: &str| ctx.pipeline.replan(client, file, today, kind).await;
+    apply::apply(client, plan, interval, interrupt, created, replan).await
 }
 
 /// Triggers `interrupt` on SIGINT or SIGTERM (GitHub Actions sends SIGINT when a job is

@@ -8,7 +8,7 @@ use crate::config::LoadedFile;
 use crate::github::{Token, comments};
 use crate::model::{DesiredState, LiveState, Login, TeamSlug};
 use crate::pipeline::{now_rfc3339, owner_of, read_snapshot_of, snapshot_of};
-use crate::plan::{Change, FailedTarget, Lookups, Plan, PlanSet};
+use crate::plan::{FailedTarget, Lookups, Plan, PlanSet, SeatChange};
 use crate::render;
 use crate::targets::Loaded;
 use anyhow::{Context as _, bail};
@@ -107,19 +107,25 @@ async fn compute_for(
     file: &LoadedFile,
     today: Date,
 ) -> anyhow::Result<(Plan, LiveState)> {
-    let (live, lookups) = match state {
+    let (live, lookups, client) = match state {
         Some(path) => (
             read_snapshot_of(path, file.desired.kind)?,
             Lookups::default(),
+            None,
         ),
         None => {
             let client = ctx.pipeline.client(&owner_of(&file.desired)).await?;
-            ctx.pipeline
+            let (live, lookups) = ctx
+                .pipeline
                 .live_and_lookups(&client, &file.desired, today)
-                .await?
+                .await?;
+            (live, lookups, Some(client))
         }
     };
-    let plan = ctx.plan(file, &live, &lookups, today)?;
+    let mut plan = ctx.plan(file, &live, &lookups, today)?;
+    ctx.pipeline
+        .plan_sections(&mut plan, file, client.as_ref(), today)
+        .await?;
     Ok((plan, live))
 }
 
@@ -337,20 +343,24 @@ fn seat_diff(plan: &Plan, desired: &DesiredState, live: &LiveState, today: Date)
         .collect();
     let mut after_users = today_users.clone();
     let mut after_teams = today_teams.clone();
-    for change in &plan.changes {
+    for change in plan.changes_of(crate::kinds::FIRST) {
+        let Some(change) = change.decode::<SeatChange>() else {
+            continue;
+        };
+        let changes_seats = change.changes_seats();
         match change {
-            Change::AddUser { login, .. } => {
+            SeatChange::AddUser { login, .. } => {
                 let login = Login::new(login.as_str());
                 after_users.insert(login.clone(), spelled(&login));
             }
-            Change::RemoveUser { login, .. } => {
+            SeatChange::RemoveUser { login, .. } => {
                 after_users.remove(&Login::new(login.as_str()));
             }
-            Change::AddTeam { team, .. } if change.changes_seats() => {
+            SeatChange::AddTeam { team, .. } if changes_seats => {
                 after_teams.insert(TeamSlug::new(team.as_str()), team.clone());
             }
-            Change::AddTeam { .. } => {}
-            Change::RemoveTeam { team, .. } => {
+            SeatChange::AddTeam { .. } => {}
+            SeatChange::RemoveTeam { team, .. } => {
                 after_teams.remove(&TeamSlug::new(team.as_str()));
             }
         }

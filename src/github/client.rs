@@ -390,7 +390,12 @@ impl Client {
             Some(hint) => hint,
             None => {
                 let enterprise = answer.path.starts_with("/enterprises/");
-                let mut hint = if enterprise {
+                // The seat hints are for the Copilot endpoints; another kind's endpoint
+                // (billing, say) gets its kind's hint from apply, never the seats'.
+                let copilot = !answer.path.contains("/settings/billing/");
+                let mut hint = if !copilot {
+                    String::new()
+                } else if enterprise {
                     enterprise_hint(status, &message, self.credential.source)
                 } else {
                     hint_for(status, &message, self.credential.source)
@@ -468,7 +473,10 @@ fn shape(body: &str) -> String {
         Err(_) if body.trim().is_empty() => "an empty body".to_string(),
         Err(_) => "a body that is not JSON".to_string(),
         Ok(Value::Object(map)) => {
-            let mut keys: Vec<String> = map.keys().take(8).map(|k| format!("`{k}`")).collect();
+            // Sorted: the same answer is described the same way, whatever its order.
+            let mut sorted: Vec<&String> = map.keys().collect();
+            sorted.sort();
+            let mut keys: Vec<String> = sorted.iter().take(8).map(|k| format!("`{k}`")).collect();
             if map.len() > keys.len() {
                 keys.push("…".to_string());
             }

@@ -1,8 +1,10 @@
 //! The Markdown plan: a pull-request comment and a job summary (SPEC 7). It starts with the
 //! sticky-comment marker, collapses long lists, and stays under GitHub's comment limit.
 
+use super::change;
 use crate::apply::{ApplyReport, Outcome};
-use crate::plan::{Change, Plan, PlanSet};
+use crate::kinds;
+use crate::plan::{Plan, PlanSet};
 use std::fmt::Write;
 
 /// Finds the sticky comment among a pull request's comments.
@@ -141,152 +143,74 @@ const CUT: &str =
 
 fn render(plan: &Plan, limit: Option<usize>, place: Place) -> String {
     let mut out = headline(plan);
-    out.push_str(&change_sections(plan, limit));
+    for (i, kind) in plan.kinds().iter().enumerate() {
+        out.push_str(&kind_section(plan, kind, i == 0, limit));
+    }
     out.push_str(&tail(plan, limit, place));
     out
 }
 
-/// The marker, the title, a blocked plan's caution, what the plan comes to, the numbers.
+/// The marker, the title, a blocked plan's caution.
 fn headline(plan: &Plan) -> String {
     let mut out = String::new();
-    let s = &plan.summary;
-    let org = plan.meta.target();
     let _ = writeln!(out, "{MARKER}");
-    let _ = writeln!(out, "## Copilot seats plan for `{org}`\n");
+    let _ = writeln!(out, "## Copilot seats plan for `{}`\n", plan.meta.target());
     if let Some(blocked) = &plan.blocked {
         let _ = writeln!(
             out,
             "> [!CAUTION]\n> **Blocked:** {blocked}\n> `apply` refuses this plan without `--allow-mass-removal`.\n"
         );
     }
-    if plan.requests.is_empty() && s.left_alone > 0 {
-        let _ = writeln!(
-            out,
-            "**No changes to send.** {} of the {} active seats of `{org}` are not in the file and left alone (`unmanaged: warn`, see the warnings).\n",
-            s.left_alone, s.seats_before
-        );
-    } else if plan.requests.is_empty() {
-        let _ = writeln!(
-            out,
-            "**No changes.** The {} active seats of `{org}` match the file.\n",
-            s.seats_before
-        );
-    } else if !plan.has_changes() {
-        let _ = writeln!(
-            out,
-            "**No seat changes**; teams are re-asserted (see below).\n"
-        );
-    }
-    let _ = writeln!(
-        out,
-        "| seats before | seats after | added | removed | monthly cost |"
-    );
-    let _ = writeln!(out, "|---:|---:|---:|---:|---:|");
-    let _ = writeln!(
-        out,
-        "| {} | {} | +{} | −{} | {} USD |\n",
-        s.seats_before,
-        s.seats_after,
-        s.added,
-        s.removed,
-        super::text::signed(s.monthly_cost_delta_usd)
-    );
-    if let Some(elsewhere) = s.already_seated_elsewhere.filter(|n| *n > 0) {
-        let _ = writeln!(out, "{}\n", super::text::seated_elsewhere(elsewhere));
-    }
-
     out
 }
 
-/// The changes, one section per kind of change.
-fn change_sections(plan: &Plan, limit: Option<usize>) -> String {
+/// One kind's part: what it comes to, its numbers, its changes by group, its notes.
+fn kind_section(plan: &Plan, kind: &str, first: bool, limit: Option<usize>) -> String {
     let mut out = String::new();
-    let pick = |f: &dyn Fn(&Change) -> Option<String>| -> Vec<String> {
-        plan.changes.iter().filter_map(f).collect()
-    };
-    let sections = [
-        (
-            "Users added",
-            pick(&|c| match c {
-                Change::AddUser { login, reason, .. } => {
-                    Some(format!("`{login}`: {reason}{}", super::text::noted(c)))
-                }
-                _ => None,
-            }),
-        ),
-        (
-            "Teams added",
-            pick(&|c| match c {
-                Change::AddTeam {
-                    team,
-                    name,
-                    reason,
-                    reassert: false,
-                    members_gaining_seat,
-                    ..
-                } => Some(format!(
-                    "`{team}` ({name}): {reason}{}{}",
-                    super::text::noted(c),
-                    member_list(", members gaining a seat", members_gaining_seat, limit)
-                )),
-                _ => None,
-            }),
-        ),
-        (
-            "Teams re-asserted (no seat changes)",
-            pick(&|c| match c {
-                Change::AddTeam {
-                    team,
-                    name,
-                    reassert: true,
-                    ..
-                } => Some(format!("`{team}` ({name})")),
-                _ => None,
-            }),
-        ),
-        (
-            "Teams removed",
-            pick(&|c| match c {
-                Change::RemoveTeam {
-                    team,
-                    name,
-                    members_losing_seat,
-                    reason,
-                    ..
-                } => Some(format!(
-                    "`{team}` ({name}): {reason}{}{}",
-                    super::text::noted(c),
-                    member_list(", members losing their seat", members_losing_seat, limit)
-                )),
-                _ => None,
-            }),
-        ),
-        (
-            "Users removed",
-            pick(&|c| match c {
-                Change::RemoveUser { login, reason, .. } => {
-                    Some(format!("`{login}`: {reason}{}", super::text::noted(c)))
-                }
-                _ => None,
-            }),
-        ),
-    ];
-    for (title, items) in &sections {
-        list_section(&mut out, title, items, limit);
+    let part = change::part(plan, kind);
+    let hooks = kinds::get(kind);
+    if !first {
+        let _ = writeln!(out, "### {}\n", change::capitalized(&part.title));
+    }
+    let table = hooks.and_then(|k| k.table(plan));
+    if !part.sends {
+        let _ = writeln!(
+            out,
+            "**No changes.** {}.\n",
+            change::capitalized(&part.unchanged)
+        );
+    } else if table.is_none() {
+        let _ = writeln!(out, "{}.\n", change::capitalized(&part.totals));
+    }
+    if let Some((headers, cells)) = table {
+        let _ = writeln!(out, "| {} |", headers.join(" | "));
+        let _ = writeln!(out, "|{}", "---:|".repeat(headers.len()));
+        let _ = writeln!(out, "| {} |\n", cells.join(" | "));
+    }
+    for note in hooks.map(|k| k.headline_notes(plan)).unwrap_or_default() {
+        let _ = writeln!(out, "{note}\n");
+    }
+    // The groups in the order of their first change.
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for line in &part.lines {
+        let item = change::markdown(line, |label, names| member_list(label, names, limit));
+        match groups.iter_mut().find(|(group, _)| *group == line.group) {
+            Some((_, items)) => items.push(item),
+            None => groups.push((line.group.clone(), vec![item])),
+        }
+    }
+    for (group, items) in &groups {
+        list_section(&mut out, group, items, limit);
+    }
+    for note in hooks.map(|k| k.footnotes(plan)).unwrap_or_default() {
+        let _ = writeln!(out, "{note}\n");
     }
     out
 }
 
-/// Removal's billing note, warnings, suggestions, the requests, the footer.
+/// The warnings, each kind's appendix (suggestions), the requests, the footer.
 fn tail(plan: &Plan, limit: Option<usize>, place: Place) -> String {
     let mut out = String::new();
-    let s = &plan.summary;
-    if s.removed > 0 {
-        let _ = writeln!(
-            out,
-            "Removed seats stay billed, and usable, until the end of the billing cycle.\n"
-        );
-    }
     if !plan.warnings.is_empty() {
         let _ = writeln!(out, "> [!WARNING]");
         for warning in &plan.warnings {
@@ -294,17 +218,11 @@ fn tail(plan: &Plan, limit: Option<usize>, place: Place) -> String {
         }
         out.push('\n');
     }
-    let suggestions: Vec<String> = plan
-        .suggestions
-        .iter()
-        .map(|s| format!("`{}`: {}", s.login, s.reason))
-        .collect();
-    list_section(
-        &mut out,
-        "Inactive seats to reclaim, suggestions only",
-        &suggestions,
-        limit,
-    );
+    for kind in plan.kinds() {
+        if let Some((title, items)) = kinds::get(&kind).and_then(|k| k.appendix(plan)) {
+            list_section(&mut out, &title, &items, limit);
+        }
+    }
     if !plan.requests.is_empty() {
         let requests: Vec<String> = plan
             .requests
@@ -329,11 +247,11 @@ fn tail(plan: &Plan, limit: Option<usize>, place: Place) -> String {
     }
     let _ = writeln!(
         out,
-        "<sub>copilot-seats {} · generated {} · file `{}` · live seats `{}`</sub>",
+        "<sub>copilot-seats {} · generated {} · file `{}` · {}</sub>",
         plan.meta.tool_version,
         plan.meta.generated_at,
         short(&plan.meta.file_digest),
-        short(&plan.meta.live_state_digest)
+        live_digests(plan)
     );
     if limit.is_some() {
         let _ = writeln!(out, "\n_{}_", place.shortened_note());
@@ -389,6 +307,20 @@ fn more(hidden: usize) -> String {
     }
 }
 
+/// `live seats `sha256:…``, or one digest per kind.
+fn live_digests(plan: &Plan) -> String {
+    let digests = plan.meta.digests();
+    if plan.meta.live_state_digests.is_empty() {
+        let seats = digests.get(kinds::FIRST).copied().unwrap_or("");
+        return format!("live seats `{}`", short(seats));
+    }
+    let each: Vec<String> = digests
+        .iter()
+        .map(|(kind, digest)| format!("{kind} `{}`", short(digest)))
+        .collect();
+    format!("live state: {}", each.join(", "))
+}
+
 fn short(digest: &str) -> &str {
     digest.get(..19).unwrap_or(digest)
 }
@@ -428,8 +360,10 @@ pub fn apply_report(report: &ApplyReport) -> String {
         .names
         .iter()
         .filter_map(|n| match &n.outcome {
-            Outcome::Failed(why) => Some(format!("- **failed** {} `{}`: {why}", n.kind, n.name)),
-            Outcome::NotSent(why) => Some(format!("- **not sent** {} `{}`: {why}", n.kind, n.name)),
+            Outcome::Failed(why) => Some(format!("- **failed** {} `{}`: {why}", n.action, n.name)),
+            Outcome::NotSent(why) => {
+                Some(format!("- **not sent** {} `{}`: {why}", n.action, n.name))
+            }
             _ => None,
         })
         .collect();

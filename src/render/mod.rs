@@ -1,6 +1,7 @@
 //! The only place output is shaped: plans and apply reports as text or JSON, the
 //! exported file as YAML, seat listings, the billing status and usage reports. Every function here is `X -> String`; callers print.
 
+pub mod change;
 pub mod json;
 pub mod markdown;
 pub mod reclaim;
@@ -86,7 +87,8 @@ mod snapshots {
             enterprise: None,
             generated_at: "2026-11-25T12:00:00Z".into(),
             file_digest: "sha256:f".into(),
-            live_state_digest: "sha256:l".into(),
+            live_state_digest: Some("sha256:l".into()),
+            live_state_digests: Default::default(),
             file: None,
         };
         plan(&desired, &live, &lookups, today, meta).expect("a plan")
@@ -136,11 +138,14 @@ mod snapshots {
     fn the_summary_is_shortened_only_past_one_mib() {
         let mut huge = mixed();
         for i in 0..60_000 {
-            huge.changes.push(crate::plan::Change::RemoveUser {
-                login: format!("someone-with-a-long-login-{i:06}"),
-                reason: "not declared".into(),
-                note: None,
-            });
+            huge.changes.push(
+                crate::plan::SeatChange::RemoveUser {
+                    login: format!("someone-with-a-long-login-{i:06}"),
+                    reason: "not declared".into(),
+                    note: None,
+                }
+                .to_change(),
+            );
         }
         let summary = super::markdown::summary(&huge);
         assert!(summary.len() <= super::markdown::MAX_SUMMARY_BYTES);

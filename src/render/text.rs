@@ -1,7 +1,9 @@
 //! Plans and apply reports for people: a summary line, `+`/`-` lines, the requests.
 
+use super::change;
 use crate::apply::{ApplyReport, Outcome};
-use crate::plan::{Change, Plan, PlanSet, Totals};
+use crate::kinds;
+use crate::plan::{Plan, PlanSet, Totals};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -89,14 +91,6 @@ pub fn plan_set(set: &PlanSet, after_each: &[String], color: bool) -> String {
     out
 }
 
-/// ` [note: …]` after a change whose entry has a note, else nothing.
-pub(crate) fn noted(change: &Change) -> String {
-    change
-        .note()
-        .map(|note| format!(" [note: {}]", note.replace('\n', " ")))
-        .unwrap_or_default()
-}
-
 /// The totals of a plan set: `2 planned, 1 failed, 0 blocked; seats 4 -> 5; +19 USD`.
 pub(crate) fn totals(t: &Totals) -> String {
     format!(
@@ -107,14 +101,6 @@ pub(crate) fn totals(t: &Totals) -> String {
         t.seats_before,
         t.seats_after,
         signed(t.monthly_cost_delta_usd)
-    )
-}
-
-/// The line under a target's summary when some of the users it seats hold a seat in
-/// another target of the run.
-pub(crate) fn seated_elsewhere(count: u64) -> String {
-    format!(
-        "{count} of the users this plan seats already hold a seat in another target of this run: GitHub bills them once, so the totals count them once."
     )
 }
 
@@ -130,118 +116,60 @@ pub(crate) fn status(plan: &Plan) -> &'static str {
 }
 
 fn plain_plan(plan: &Plan) -> String {
-    let mut out = plain_headline(plan);
-    for change in &plan.changes {
-        if out.ends_with(".\n") {
+    let mut out = String::new();
+    for (i, kind) in plan.kinds().iter().enumerate() {
+        if i > 0 {
             out.push('\n');
         }
-        out.push_str(&change_line(change));
+        let part = change::part(plan, kind);
+        out.push_str(&plain_headline(plan, &part, i == 0));
+        for note in kinds::get(kind)
+            .map(|k| k.headline_notes(plan))
+            .unwrap_or_default()
+        {
+            let _ = writeln!(out, "{note}");
+        }
+        if i == 0
+            && let Some(blocked) = &plan.blocked
+        {
+            let _ = writeln!(out, "\nBLOCKED: {blocked}");
+        }
+        for line in &part.lines {
+            if out.ends_with(".\n") {
+                out.push('\n');
+            }
+            out.push_str(&change::text(line));
+        }
+        for note in kinds::get(kind)
+            .map(|k| k.footnotes(plan))
+            .unwrap_or_default()
+        {
+            let _ = writeln!(out, "\n{note}");
+        }
     }
     out.push_str(&plain_tail(plan));
     out
 }
 
-/// What the plan comes to, and a blocked plan's reason.
-fn plain_headline(plan: &Plan) -> String {
-    let mut out = String::new();
-    let s = &plan.summary;
-    let org = plan.meta.target();
-    if plan.requests.is_empty() && s.left_alone > 0 {
-        let _ = writeln!(
-            out,
-            "No changes to send; {} of the {} active seat(s) of {org} are not in the file and left alone (unmanaged: warn, see the warnings).",
-            s.left_alone, s.seats_before
-        );
-    } else if plan.requests.is_empty() {
-        let _ = writeln!(
-            out,
-            "No changes: the {} active seat(s) of {org} match the file.",
-            s.seats_before
-        );
+/// What one kind's part of the plan comes to: the first kind's line names the target.
+fn plain_headline(plan: &Plan, part: &change::KindPart, first: bool) -> String {
+    let lead = if first {
+        format!("Plan for {}", plan.meta.target())
     } else {
-        let _ = writeln!(
-            out,
-            "Plan for {org}: {} seat(s) added, {} removed; seats {} -> {}; {} USD/month.",
-            s.added,
-            s.removed,
-            s.seats_before,
-            s.seats_after,
-            signed(s.monthly_cost_delta_usd)
-        );
-    }
-    if let Some(elsewhere) = s.already_seated_elsewhere.filter(|n| *n > 0) {
-        let _ = writeln!(out, "{}", seated_elsewhere(elsewhere));
-    }
-    if let Some(blocked) = &plan.blocked {
-        let _ = writeln!(out, "\nBLOCKED: {blocked}");
-    }
-    out
-}
-
-/// One `+`/`-`/`~` line of a change, with its members.
-fn change_line(change: &Change) -> String {
-    let mut out = String::new();
-    let _ = match change {
-        Change::AddUser { login, reason, .. } => {
-            writeln!(out, "+ user {login} ({reason}){}", noted(change))
-        }
-        Change::AddTeam {
-            team,
-            name,
-            reason,
-            reassert,
-            members_gaining_seat,
-            ..
-        } => {
-            let sign = if *reassert { "~" } else { "+" };
-            let _ = writeln!(
-                out,
-                "{sign} team {team} \"{name}\" ({reason}){}",
-                noted(change)
-            );
-            if !members_gaining_seat.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "    members gaining a seat: {}",
-                    members_gaining_seat.join(", ")
-                );
-            }
-            Ok(())
-        }
-        Change::RemoveTeam {
-            team,
-            name,
-            members_losing_seat,
-            reason,
-            ..
-        } => {
-            let _ = writeln!(out, "- team {team} \"{name}\" ({reason}){}", noted(change));
-            if !members_losing_seat.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "    members losing their seat: {}",
-                    members_losing_seat.join(", ")
-                );
-            }
-            Ok(())
-        }
-        Change::RemoveUser { login, reason, .. } => {
-            writeln!(out, "- user {login} ({reason}){}", noted(change))
-        }
+        change::capitalized(&part.title)
     };
-    out
+    if part.sends {
+        format!("{lead}: {}.\n", part.totals)
+    } else if first {
+        format!("No changes: {}.\n", part.unchanged)
+    } else {
+        format!("{lead}: no changes, {}.\n", part.unchanged)
+    }
 }
 
-/// The billing note, the requests, the warnings and the suggestions.
+/// The requests, the warnings and each kind's appendix (suggestions).
 fn plain_tail(plan: &Plan) -> String {
     let mut out = String::new();
-    let s = &plan.summary;
-    if s.removed > 0 {
-        let _ = writeln!(
-            out,
-            "\nRemoved seats stay billed, and usable, until the end of the billing cycle."
-        );
-    }
     if !plan.requests.is_empty() {
         let _ = writeln!(out, "\nRequests, sent in this order:");
         for request in &plan.requests {
@@ -255,13 +183,12 @@ fn plain_tail(plan: &Plan) -> String {
             let _ = writeln!(out, "  ! {warning}");
         }
     }
-    if !plan.suggestions.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nInactive seats you may reclaim (suggestions only, never removed by this tool):"
-        );
-        for suggestion in &plan.suggestions {
-            let _ = writeln!(out, "  ? {}: {}", suggestion.login, suggestion.reason);
+    for kind in plan.kinds() {
+        if let Some((title, items)) = kinds::get(&kind).and_then(|k| k.appendix(plan)) {
+            let _ = writeln!(out, "\n{title}:");
+            for item in items {
+                let _ = writeln!(out, "  ? {item}");
+            }
         }
     }
     out
@@ -271,7 +198,7 @@ pub fn apply_report(report: &ApplyReport) -> String {
     let mut out = String::new();
     for sent in &report.sent {
         let request = &sent.request;
-        let names = request.body.names().join(", ");
+        let names = sent.names.join(", ");
         let _ = match &sent.result {
             Ok(answer) => writeln!(
                 out,
@@ -299,22 +226,22 @@ pub fn apply_report(report: &ApplyReport) -> String {
     for name in &report.names {
         match &name.outcome {
             Outcome::Done => done
-                .entry(format!("{}: done", name.kind))
+                .entry(format!("{}: done", name.action))
                 .or_default()
                 .push(&name.name),
             Outcome::AlreadyDone => done
-                .entry(format!("{}: already in effect", name.kind))
+                .entry(format!("{}: already in effect", name.action))
                 .or_default()
                 .push(&name.name),
             Outcome::Accepted => done
-                .entry(format!("{}: accepted, pending at GitHub", name.kind))
+                .entry(format!("{}: accepted, pending at GitHub", name.action))
                 .or_default()
                 .push(&name.name),
             Outcome::Failed(why) => {
-                problems.push(format!("  FAILED   {} {}: {why}", name.kind, name.name))
+                problems.push(format!("  FAILED   {} {}: {why}", name.action, name.name))
             }
             Outcome::NotSent(why) => {
-                problems.push(format!("  not sent {} {}: {why}", name.kind, name.name))
+                problems.push(format!("  not sent {} {}: {why}", name.action, name.name))
             }
         }
     }

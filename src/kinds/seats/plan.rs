@@ -3,7 +3,7 @@
 //! them. No I/O, not async; the same input always gives the same plan. The steps of SPEC 4
 //! are the methods of `Planner`; the seat changes and requests are in `wire`.
 
-use super::wire::{BATCH_SIZE, Change, Endpoints, RequestBody, Seated, Suggestion, Summary};
+use super::wire::{BATCH_SIZE, Endpoints, RequestBody, SeatChange, Seated, Suggestion, Summary};
 use crate::plan::{Method, Plan, PlanMeta, Request};
 
 use crate::model::{
@@ -276,7 +276,7 @@ struct Planner<'a> {
     team_members: BTreeMap<&'a TeamSlug, BTreeSet<&'a Login>>,
     /// Undeclared seats kept because of `unmanaged: warn`.
     left_alone: u64,
-    changes: Vec<Change>,
+    changes: Vec<SeatChange>,
     warnings: Vec<String>,
     errors: Vec<PlanError>,
 }
@@ -394,7 +394,7 @@ impl<'a> Planner<'a> {
                 });
             }
             self.added_users.insert(&entry.name);
-            self.changes.push(Change::AddUser {
+            self.changes.push(SeatChange::AddUser {
                 login: entry.name.to_string(),
                 reason,
                 note: entry.note.clone(),
@@ -445,7 +445,7 @@ impl<'a> Planner<'a> {
             } else {
                 "declared".to_string()
             };
-            self.changes.push(Change::AddTeam {
+            self.changes.push(SeatChange::AddTeam {
                 team: slug.to_string(),
                 name,
                 reason,
@@ -556,7 +556,7 @@ impl<'a> Planner<'a> {
                 .filter(|l| !self.seated_after(l))
                 .map(ToString::to_string)
                 .collect();
-            self.changes.push(Change::RemoveTeam {
+            self.changes.push(SeatChange::RemoveTeam {
                 team: removal.slug.to_string(),
                 name: removal.name.to_string(),
                 members_losing_seat: members,
@@ -618,7 +618,7 @@ impl<'a> Planner<'a> {
                     if let Some(kept) = self.kept_through(login) {
                         reason.push_str(&format!("; keeps a seat {kept}"));
                     }
-                    self.changes.push(Change::RemoveUser {
+                    self.changes.push(SeatChange::RemoveUser {
                         login: login.to_string(),
                         reason,
                         note: declared.and_then(|e| e.note.clone()),
@@ -704,7 +704,7 @@ impl<'a> Planner<'a> {
         let blocked = guard(self.desired, &summary);
         Ok(Plan {
             meta,
-            changes: self.changes,
+            changes: self.changes.iter().map(SeatChange::to_change).collect(),
             requests,
             summary,
             warnings: self.warnings,
@@ -848,24 +848,24 @@ impl<'a, V> Cursor<'a, V> {
 
 /// The writes, in SPEC order (add users, add teams, remove teams, remove users), in
 /// batches of at most `BATCH_SIZE` names.
-fn requests_for(endpoints: &Endpoints, changes: &[Change]) -> Vec<Request> {
-    let pick = |f: fn(&Change) -> Option<&String>| -> Vec<String> {
+fn requests_for(endpoints: &Endpoints, changes: &[SeatChange]) -> Vec<Request> {
+    let pick = |f: fn(&SeatChange) -> Option<&String>| -> Vec<String> {
         changes.iter().filter_map(f).cloned().collect()
     };
     let add_users = pick(|c| match c {
-        Change::AddUser { login, .. } => Some(login),
+        SeatChange::AddUser { login, .. } => Some(login),
         _ => None,
     });
     let add_teams = pick(|c| match c {
-        Change::AddTeam { name, .. } => Some(name),
+        SeatChange::AddTeam { name, .. } => Some(name),
         _ => None,
     });
     let remove_teams = pick(|c| match c {
-        Change::RemoveTeam { name, .. } => Some(name),
+        SeatChange::RemoveTeam { name, .. } => Some(name),
         _ => None,
     });
     let remove_users = pick(|c| match c {
-        Change::RemoveUser { login, .. } => Some(login),
+        SeatChange::RemoveUser { login, .. } => Some(login),
         _ => None,
     });
     let mut requests = Vec::new();
@@ -878,16 +878,19 @@ fn requests_for(endpoints: &Endpoints, changes: &[Change]) -> Vec<Request> {
     for (method, path, names, users) in kinds {
         for batch in names.chunks(BATCH_SIZE) {
             let names = batch.to_vec();
+            let body = if users {
+                RequestBody::Users {
+                    selected_usernames: names,
+                }
+            } else {
+                endpoints.teams_body(names)
+            };
             requests.push(Request {
+                kind: None,
                 method,
                 path: path.clone(),
-                body: if users {
-                    RequestBody::Users {
-                        selected_usernames: names,
-                    }
-                } else {
-                    endpoints.teams_body(names)
-                },
+                body: serde_json::to_value(&body).unwrap_or_default(),
+                creates: None,
             });
         }
     }
@@ -956,29 +959,31 @@ mod tests {
             enterprise: None,
             generated_at: "2026-11-25T00:00:00Z".into(),
             file_digest: "sha256:f".into(),
-            live_state_digest: "sha256:l".into(),
+            live_state_digest: Some("sha256:l".into()),
+            live_state_digests: Default::default(),
             file: None,
         }
     }
 
-    fn describe(change: &Change) -> String {
+    fn describe(change: &crate::plan::Change) -> String {
+        let change: SeatChange = change.decode().expect("a seat change");
         match change {
-            Change::AddUser { login, .. } => format!("+user {login}"),
-            Change::AddTeam {
+            SeatChange::AddUser { login, .. } => format!("+user {login}"),
+            SeatChange::AddTeam {
                 team,
                 reassert,
                 members_gaining_seat,
                 ..
             } => {
-                let sign = if *reassert { "~" } else { "+" };
+                let sign = if reassert { "~" } else { "+" };
                 format!("{sign}team {team}[{}]", members_gaining_seat.join(","))
             }
-            Change::RemoveTeam {
+            SeatChange::RemoveTeam {
                 team,
                 members_losing_seat,
                 ..
             } => format!("-team {team}[{}]", members_losing_seat.join(",")),
-            Change::RemoveUser { login, reason, .. } => format!("-user {login} ({reason})"),
+            SeatChange::RemoveUser { login, reason, .. } => format!("-user {login} ({reason})"),
         }
     }
 
@@ -1206,7 +1211,10 @@ mod tests {
                     plan.warnings
                 );
             }
-            let reasserts_only = plan.changes.iter().all(|c| !c.changes_seats());
+            let reasserts_only = plan
+                .changes
+                .iter()
+                .all(|c| !c.decode::<SeatChange>().expect("seat").changes_seats());
             assert_eq!(plan.has_changes(), !reasserts_only, "{}", case.name);
         }
     }
@@ -1225,7 +1233,7 @@ mod tests {
                 (
                     r.method.to_string(),
                     r.path.rsplit('/').next().unwrap_or(""),
-                    r.body.names().len(),
+                    RequestBody::of(r).expect("seat body").names().len(),
                 )
             })
             .collect();
@@ -1241,8 +1249,9 @@ mod tests {
             ]
         );
         // Teams are sent by display name, which the API takes.
-        assert_eq!(plan.requests[3].body.names(), ["PLATFORM"]);
-        assert_eq!(plan.requests[4].body.names(), ["DESIGN"]);
+        let names = |i: usize| RequestBody::of(&plan.requests[i]).expect("seat body");
+        assert_eq!(names(3).names(), ["PLATFORM"]);
+        assert_eq!(names(4).names(), ["DESIGN"]);
         assert_eq!(
             plan.requests[0].path,
             "/orgs/acme/copilot/billing/selected_users"
@@ -1340,9 +1349,7 @@ mod tests {
             "a users body sent to the teams endpoint"
         );
         p.requests[0].path = "/orgs/acme/copilot/billing/selected_users".into();
-        p.requests[0].body = RequestBody::Users {
-            selected_usernames: Vec::new(),
-        };
+        p.requests[0].body = serde_json::json!({"selected_usernames": []});
         assert!(p.check_requests().is_err_and(|e| e.contains("0 names")));
     }
 

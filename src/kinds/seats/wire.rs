@@ -2,6 +2,7 @@
 //! endpoints, and the seats' summary.
 
 use crate::model::Login;
+use crate::plan::{Change, Request};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -52,7 +53,7 @@ impl Endpoints {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
-pub enum Change {
+pub enum SeatChange {
     AddUser {
         login: String,
         reason: String,
@@ -91,20 +92,25 @@ pub enum Change {
     },
 }
 
-impl Change {
+impl SeatChange {
     /// The entry's note, if the file gave one.
     pub fn note(&self) -> Option<&str> {
         match self {
-            Change::AddUser { note, .. }
-            | Change::AddTeam { note, .. }
-            | Change::RemoveTeam { note, .. }
-            | Change::RemoveUser { note, .. } => note.as_deref(),
+            SeatChange::AddUser { note, .. }
+            | SeatChange::AddTeam { note, .. }
+            | SeatChange::RemoveTeam { note, .. }
+            | SeatChange::RemoveUser { note, .. } => note.as_deref(),
         }
+    }
+
+    /// The change as the plan holds it.
+    pub fn to_change(&self) -> Change {
+        Change::of(self)
     }
 
     /// Whether this change can alter a seat (a re-asserted team cannot).
     pub fn changes_seats(&self) -> bool {
-        !matches!(self, Change::AddTeam { reassert: true, .. })
+        !matches!(self, SeatChange::AddTeam { reassert: true, .. })
     }
 }
 
@@ -132,6 +138,11 @@ impl RequestBody {
                 selected_enterprise_teams,
             } => selected_enterprise_teams,
         }
+    }
+
+    /// The body of a seat request, if it is one.
+    pub fn of(request: &Request) -> Option<RequestBody> {
+        serde_json::from_value(request.body.clone()).ok()
     }
 
     pub fn is_users(&self) -> bool {
