@@ -1,11 +1,15 @@
 //! The file `copilot-seats.yaml`: read it, parse it with yaml_serde, and validate it into a
 //! `DesiredState`, reporting every problem at once with its line and column.
 
+use crate::kinds::{self, FileSections};
 use crate::model::{
     DesiredState, Entry, Limits, Login, Reclaim, RemovalLimit, TargetKind, TeamSlug, Unmanaged,
     sha256_digest,
 };
 use crate::yaml_locations::{Position, YamlLocations, join};
+use keys::Keys;
+
+mod keys;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::Path;
@@ -139,6 +143,16 @@ pub fn parse(file: &str, text: &str) -> Result<DesiredState, FileErrors> {
     }
 }
 
+/// The names of the section kinds a file of `target` may have (for `unmanaged:` and
+/// `ignore:` entries).
+fn section_names(target: TargetKind) -> Vec<&'static str> {
+    kinds::sections()
+        .into_iter()
+        .filter(|kind| !kind.keys(target).is_empty())
+        .map(|kind| kind.name())
+        .collect()
+}
+
 /// An org file's keys; an enterprise file has `enterprise` and `enterprise_teams` instead
 /// of `org` and `teams` (`top_keys`).
 const TOP_KEYS: &[&str] = &[
@@ -178,7 +192,7 @@ impl Validator<'_> {
     fn document(&mut self, value: &Value) -> Option<DesiredState> {
         let root = self.root(value)?;
         let (kind, org) = self.target(root);
-        let allowed: Vec<&str> = TOP_KEYS
+        let mut allowed: Vec<&str> = TOP_KEYS
             .iter()
             .map(|key| match (kind, *key) {
                 (TargetKind::Enterprise, "org") => "enterprise",
@@ -186,6 +200,10 @@ impl Validator<'_> {
                 (_, key) => key,
             })
             .collect();
+        // Each section kind reads its own keys (SPEC 13).
+        for section in kinds::sections() {
+            allowed.extend(section.keys(kind));
+        }
         // The other kind's keys get an error of their own, with a hint, below.
         let other_kind = ["org", "enterprise", "teams", "enterprise_teams"];
         self.known_keys_but(root, "", &allowed, &other_kind);
@@ -208,9 +226,16 @@ impl Validator<'_> {
             valid_team,
             TeamSlug::new,
         );
-        let (ignore_users, ignore_teams) =
-            self.ignore(root.get("ignore"), &users, &teams, teams_key, valid_team);
-        let unmanaged = self.unmanaged(root.get("unmanaged"));
+        let (ignore_users, ignore_teams) = self.ignore(
+            root.get("ignore"),
+            &users,
+            &teams,
+            teams_key,
+            valid_team,
+            kind,
+        );
+        let unmanaged = self.unmanaged(root.get("unmanaged"), kind);
+        self.sections(root, kind);
         let limits = self.limits(root.get("limits"));
         let price_per_seat_usd = self.price(root.get("price_per_seat_usd"));
         let (reclaim, reclaim_exempt) = self.reclaim(root.get("reclaim"));
@@ -333,12 +358,15 @@ impl Validator<'_> {
         teams: &BTreeMap<TeamSlug, Entry<TeamSlug>>,
         teams_key: &str,
         valid_team: fn(&str) -> Result<(), String>,
+        target: TargetKind,
     ) -> (BTreeSet<Login>, BTreeSet<TeamSlug>) {
         let example = format!("ignore: {{users: [login], {teams_key}: [slug]}}");
         let Some(ignore) = self.mapping(value, "ignore", &example) else {
             return (BTreeSet::new(), BTreeSet::new());
         };
-        self.known_keys(ignore, "ignore", &["users", teams_key]);
+        let mut allowed = vec!["users", teams_key];
+        allowed.extend(section_names(target));
+        self.known_keys(ignore, "ignore", &allowed);
         let ignored_users =
             self.name_list(ignore.get("users"), "ignore.users", "login", is_valid_login);
         let ignored_teams = self.name_list(
@@ -378,17 +406,61 @@ impl Validator<'_> {
         names
     }
 
-    fn unmanaged(&mut self, value: Option<&Value>) -> Unmanaged {
+    /// `unmanaged: remove|warn` (the seats), or a mapping per kind:
+    /// `unmanaged: {seats: remove, cost_centers: warn}`; the seats' part.
+    fn unmanaged(&mut self, value: Option<&Value>, target: TargetKind) -> Unmanaged {
         match value {
+            Some(Value::Mapping(per_kind)) => {
+                let mut allowed = vec![kinds::FIRST];
+                allowed.extend(section_names(target));
+                self.known_keys(per_kind, "unmanaged", &allowed);
+                let mut seats = Unmanaged::Remove;
+                for (key, value) in per_kind {
+                    let Some(key) = key.as_str() else { continue };
+                    let path = format!("unmanaged.{key}");
+                    if let Some(setting) = self.unmanaged_setting(value, &path)
+                        && key == kinds::FIRST
+                    {
+                        seats = setting;
+                    }
+                }
+                seats
+            }
+            Some(value) => self
+                .unmanaged_setting(value, "unmanaged")
+                .unwrap_or(Unmanaged::Remove),
             None => Unmanaged::Remove,
-            Some(Value::String(s)) if s == "remove" => Unmanaged::Remove,
-            Some(Value::String(s)) if s == "warn" => Unmanaged::Warn,
-            Some(other) => {
+        }
+    }
+
+    fn unmanaged_setting(&mut self, value: &Value, path: &str) -> Option<Unmanaged> {
+        match value {
+            Value::String(s) if s == "remove" => Some(Unmanaged::Remove),
+            Value::String(s) if s == "warn" => Some(Unmanaged::Warn),
+            other => {
                 self.error(
-                    "unmanaged",
-                    format!("`unmanaged` is `remove` or `warn`, not {}", describe(other)),
+                    path,
+                    format!(
+                        "`{path}` is `remove` or `warn`, not {}; or, per kind, `unmanaged: {{seats: remove}}`",
+                        describe(other)
+                    ),
                 );
-                Unmanaged::Remove
+                None
+            }
+        }
+    }
+
+    /// Each section kind's check of its own keys.
+    fn sections(&mut self, root: &Mapping, target: TargetKind) {
+        let sections = FileSections {
+            file: self.file,
+            target,
+            root,
+            locations: &self.locations,
+        };
+        for kind in kinds::sections() {
+            if kind.keys(target).iter().any(|key| root.contains_key(*key)) {
+                kind.check(&sections, &mut self.errors);
             }
         }
     }
@@ -424,31 +496,11 @@ impl Validator<'_> {
         allowed: &[&str],
         checked_elsewhere: &[&str],
     ) {
-        for key in mapping.keys() {
-            match key {
-                Value::String(key) if allowed.contains(&key.as_str()) => {}
-                Value::String(key) if checked_elsewhere.contains(&key.as_str()) => {}
-                Value::String(key) => {
-                    let hint = suggest(key, allowed)
-                        .map(|s| format!("did you mean `{s}`? "))
-                        .unwrap_or_default();
-                    self.error(
-                        &format!("{}#key", join(path, key)),
-                        format!(
-                            "unknown key `{key}`: {hint}allowed here: {}",
-                            allowed.join(", ")
-                        ),
-                    );
-                }
-                other => self.error(
-                    path,
-                    format!(
-                        "keys must be plain words, not {}; allowed here: {}",
-                        describe(other),
-                        allowed.join(", ")
-                    ),
-                ),
-            }
+        let mut keys = Keys::new(mapping);
+        keys.read_all(allowed);
+        keys.pass(checked_elsewhere);
+        for unknown in keys.unknown(path) {
+            self.error(&unknown.path, unknown.message);
         }
     }
 
@@ -922,34 +974,6 @@ fn scalar_text(value: &Value) -> String {
     }
 }
 
-/// The allowed key closest to a misspelt one, when it is close enough to be a typo.
-fn suggest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    allowed
-        .iter()
-        .map(|candidate| (edit_distance(key, candidate), *candidate))
-        .filter(|(distance, _)| *distance <= 2)
-        .min()
-        .map(|(_, candidate)| candidate)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            current.push(
-                (previous[j] + cost)
-                    .min(previous[j + 1] + 1)
-                    .min(current[j] + 1),
-            );
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1125,6 +1149,25 @@ mod tests {
             one_error("org: acme\nusers:\n  - login: bob\n    expires: 2026-02-30\n")
                 .contains("is not a date")
         );
+    }
+
+    #[test]
+    fn unmanaged_takes_a_setting_or_a_mapping_per_kind() {
+        let per_kind = parse("f.yaml", "org: acme\nunmanaged: {seats: warn}\n").expect("valid");
+        assert_eq!(per_kind.unmanaged, Unmanaged::Warn);
+        let absent = parse("f.yaml", "org: acme\nunmanaged: {}\n").expect("valid");
+        assert_eq!(absent.unmanaged, Unmanaged::Remove);
+        let typo = one_error("org: acme\nunmanaged: {seat: warn}\n");
+        assert!(
+            typo.contains("unknown key `seat`: did you mean `seats`?"),
+            "{typo}"
+        );
+        let bad = one_error("org: acme\nunmanaged: {seats: keep}\n");
+        assert!(
+            bad.contains("`unmanaged.seats` is `remove` or `warn`"),
+            "{bad}"
+        );
+        assert!(bad.starts_with("f.yaml:2:"), "{bad}");
     }
 
     #[test]
