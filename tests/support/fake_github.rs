@@ -186,6 +186,10 @@ pub struct State {
     pub org_grants: BTreeMap<String, String>,
     /// Enterprise only: a DELETE of enterprise teams answers 202 (done later, API.md).
     pub team_delete_accepted: bool,
+    /// A stub resource (id -> name, size) that only the test of a kind registered in the
+    /// tests uses (`tests/kinds.rs`); answered as GitHub answers its resources: 201 with
+    /// the new id, 422 for a taken name, 404 for an unknown id.
+    pub widgets: BTreeMap<u64, (String, u64)>,
 }
 
 impl State {
@@ -221,6 +225,7 @@ impl State {
             enterprise: false,
             org_grants: BTreeMap::new(),
             team_delete_accepted: false,
+            widgets: BTreeMap::new(),
         }
     }
 
@@ -860,6 +865,39 @@ fn route(
         return error(404, "Not Found");
     }
     match (method.as_str(), &parts[2..]) {
+        ("GET", ["widgets"]) => {
+            let widgets: Vec<Value> = state
+                .widgets
+                .iter()
+                .map(|(id, (name, size))| json!({"id": id, "name": name, "size": size}))
+                .collect();
+            json_response(200, json!({"widgets": widgets}))
+        }
+        ("POST", ["widgets"]) => {
+            let name = body["name"].as_str().unwrap_or("").to_string();
+            if name.is_empty() || state.widgets.values().any(|(n, _)| *n == name) {
+                return error(422, "Validation Failed: name is taken or empty");
+            }
+            let id = state.widgets.keys().max().map_or(1, |m| m + 1);
+            state.widgets.insert(id, (name.clone(), 0));
+            json_response(201, json!({"id": id, "name": name, "size": 0}))
+        }
+        ("PATCH", ["widgets", id]) => {
+            let Some((name, size)) = id
+                .parse()
+                .ok()
+                .and_then(|id: u64| state.widgets.get_mut(&id))
+            else {
+                return error(404, "Not Found");
+            };
+            match body["size"].as_u64() {
+                Some(new) => {
+                    *size = new;
+                    json_response(200, json!({"id": id, "name": name, "size": new}))
+                }
+                None => error(422, "Validation Failed: size must be a whole number"),
+            }
+        }
         ("GET", ["installation"]) => match &state.app {
             Some(app) if app.installed => json_response(
                 200,
