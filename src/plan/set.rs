@@ -61,8 +61,14 @@ impl PlanSet {
         if plans.len() > 1 && plans.iter().all(|p| p.seated.known) {
             distinct_users(&mut plans, &mut summary);
         }
+        // A set is of format 2 when any plan in it is (SPEC 13).
+        let format_version = plans
+            .iter()
+            .map(|p| p.meta.format_version)
+            .max()
+            .unwrap_or(FORMAT_VERSION);
         PlanSet {
-            format_version: FORMAT_VERSION,
+            format_version,
             tool_version,
             generated_at,
             plans,

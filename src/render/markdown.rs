@@ -83,12 +83,29 @@ fn render_set(set: &PlanSet, limit: Option<usize>, place: Place) -> String {
         set.summary.targets,
         super::text::totals(&set.summary)
     );
-    out.push_str("| target | adds | removes | seats before → after | monthly cost | status |\n|---|---:|---:|---:|---:|---|\n");
+    let others: Vec<String> = set
+        .plans
+        .iter()
+        .flat_map(Plan::kinds)
+        .filter(|k| k != kinds::FIRST)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let extra_heads: String = others.iter().map(|k| format!(" {k} |")).collect();
+    let _ = writeln!(
+        out,
+        "| target | adds | removes | seats before → after | monthly cost |{extra_heads} status |\n|---|---:|---:|---:|---:|{}---|",
+        "---:|".repeat(others.len())
+    );
     for plan in &set.plans {
         let s = &plan.summary;
+        let extra: String = others
+            .iter()
+            .map(|k| format!(" {} |", plan.changes_of(k).count()))
+            .collect();
         let _ = writeln!(
             out,
-            "| `{}` | +{} | −{} | {} → {} | {} USD | {} |",
+            "| `{}` | +{} | −{} | {} → {} | {} USD |{extra} {} |",
             plan.meta.target(),
             s.added,
             s.removed,
@@ -99,7 +116,8 @@ fn render_set(set: &PlanSet, limit: Option<usize>, place: Place) -> String {
         );
     }
     for failed in &set.failed {
-        let _ = writeln!(out, "| `{}` | | | | | **FAILED** |", failed.target);
+        let blanks = " |".repeat(others.len());
+        let _ = writeln!(out, "| `{}` | | | | |{blanks} **FAILED** |", failed.target);
     }
     for plan in &set.plans {
         let section = render(plan, limit, place);

@@ -36,35 +36,44 @@ pub fn plan_set(set: &PlanSet, after_each: &[String], color: bool) -> String {
         set.summary.targets,
         totals(&set.summary)
     );
-    let mut rows = vec![[
-        "TARGET".to_string(),
-        "ADDS".to_string(),
-        "REMOVES".to_string(),
-        "SEATS".to_string(),
-        "USD/MONTH".to_string(),
-        "STATUS".to_string(),
-    ]];
+    // A column per other kind, when some plan has one.
+    let others: Vec<String> = set
+        .plans
+        .iter()
+        .flat_map(Plan::kinds)
+        .filter(|k| k != kinds::FIRST)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut header: Vec<String> = ["TARGET", "ADDS", "REMOVES", "SEATS", "USD/MONTH"]
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+    header.extend(others.iter().map(|k| k.to_uppercase()));
+    header.push("STATUS".to_string());
+    let mut rows = vec![header];
     for plan in &set.plans {
         let s = &plan.summary;
-        rows.push([
+        let mut row = vec![
             plan.meta.target().to_string(),
             format!("+{}", s.added),
             format!("-{}", s.removed),
             format!("{} -> {}", s.seats_before, s.seats_after),
             signed(s.monthly_cost_delta_usd),
-            status(plan).to_string(),
-        ]);
+        ];
+        row.extend(
+            others
+                .iter()
+                .map(|k| format!("{} change(s)", plan.changes_of(k).count())),
+        );
+        row.push(status(plan).to_string());
+        rows.push(row);
     }
     for failed in &set.failed {
-        let dash = "-".to_string();
-        rows.push([
-            failed.target.clone(),
-            dash.clone(),
-            dash.clone(),
-            dash.clone(),
-            dash,
-            "FAILED".to_string(),
-        ]);
+        let mut row = vec![failed.target.clone()];
+        row.extend(std::iter::repeat_n("-".to_string(), 4 + others.len()));
+        row.push("FAILED".to_string());
+        rows.push(row);
     }
     out.push_str(&super::columns(&rows, &[]));
     for (i, plan) in set.plans.iter().enumerate() {
