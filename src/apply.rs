@@ -347,8 +347,11 @@ where
                     Outcome::Done
                 };
                 run.settle_all(&request, &outcome);
+                let body: serde_json::Value =
+                    serde_json::from_str(&answer.body).unwrap_or_default();
+                let notes = kind.answered(&request, &body, &run.changes);
+                run.report.notes.extend(notes);
                 if let Some(placeholder) = &request.creates {
-                    let body = serde_json::from_str(&answer.body).unwrap_or_default();
                     match kind.created_id(&request, &body) {
                         Some(id) => {
                             run.report.created.insert(placeholder.clone(), id);

@@ -235,7 +235,12 @@ impl Client {
         body: &serde_json::Value,
     ) -> Result<Answer, GitHubError> {
         let answer = self
-            .send_limited(method.clone(), path, Some(body), false)
+            .send_limited(
+                method.clone(),
+                path,
+                Some(body).filter(|b| !b.is_null()),
+                false,
+            )
             .await?;
         if answer.status.is_success() {
             Ok(answer)

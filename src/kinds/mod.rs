@@ -4,6 +4,7 @@
 //! endpoint checks and its apply hooks. A new kind is one folder and one line in
 //! `BUILT_IN`; tests register kinds of their own with `register`.
 
+pub mod cost_centers;
 pub mod seats;
 
 use crate::config::FileError;
@@ -79,6 +80,15 @@ pub trait Kind: Send + Sync {
         crate::apply::Outcome::Failed(format!(
             "GitHub does not know `{key}`: check it in the file"
         ))
+    }
+    /// Notes on a successful answer to `request` (a surprise in it); none by default.
+    fn answered(
+        &self,
+        _request: &Request,
+        _answer: &serde_json::Value,
+        _changes: &[Change],
+    ) -> Vec<String> {
+        Vec::new()
     }
     /// The id a creating request's answer gives, which fills its placeholder.
     fn created_id(&self, _request: &Request, answer: &serde_json::Value) -> Option<String> {
@@ -237,7 +247,7 @@ pub enum Failure {
 }
 
 /// The kinds built in, after the seats: one line each.
-const BUILT_IN: &[&dyn SectionKind] = &[];
+const BUILT_IN: &[&dyn SectionKind] = &[&cost_centers::COST_CENTERS];
 
 /// Kinds registered at run time (tests).
 static REGISTERED: RwLock<Vec<&'static dyn SectionKind>> = RwLock::new(Vec::new());

@@ -1,0 +1,513 @@
+//! Cost centers, the second kind (SPEC 14): who pays for what in an enterprise. The file's
+//! section (`file`), the live cost centers (`live`), the pure planner (`plan`), the names
+//! of resources (`resource`); here the kind's words, its saved-request check and apply's
+//! hooks.
+
+mod file;
+mod live;
+mod plan;
+mod resource;
+
+pub use file::{CostCenterFile, Declared};
+pub use live::LiveCostCenter;
+pub use plan::{BATCH, CostCenterChange, placeholder};
+pub use resource::{Resource, ResourceType};
+
+use crate::apply::Outcome;
+use crate::config::FileError;
+use crate::github::GitHubError;
+use crate::kinds::{
+    Failure, FileSections, Item, Kind, KindInput, Line, Section, SectionKind, Sign,
+};
+use crate::model::TargetKind;
+use crate::plan::{Change, Method, PlanMeta, Request};
+use anyhow::Context as _;
+use futures::future::BoxFuture;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+pub struct CostCenters;
+
+pub static COST_CENTERS: CostCenters = CostCenters;
+
+/// What a token needs for cost centers (API.md).
+const PERMISSION: &str = "cost centers need a classic PAT of an enterprise owner or billing manager with the manage_billing:enterprise scope, or an enterprise GitHub App with the \"Enterprise billing\" permission (read and write) on its enterprise installation";
+
+impl CostCenters {
+    /// The cost center a request writes: the name of its placeholder, or the name the plan
+    /// gives the id in its path.
+    fn cost_center_of(request: &Request, changes: &[Change]) -> String {
+        let tail = request
+            .path
+            .split("/cost-centers/")
+            .nth(1)
+            .unwrap_or("")
+            .split('/')
+            .next()
+            .unwrap_or("");
+        if let Some(name) = tail
+            .strip_prefix("{cost_center:")
+            .and_then(|t| t.strip_suffix('}'))
+        {
+            return name.to_string();
+        }
+        changes
+            .iter()
+            .filter(|c| c.kind() == "cost_centers")
+            .filter_map(|c| c.decode::<CostCenterChange>())
+            .find_map(|c| match c {
+                CostCenterChange::Update { id, name, .. }
+                | CostCenterChange::Archive { id, name, .. }
+                    if id == tail =>
+                {
+                    Some(name)
+                }
+                _ => None,
+            })
+            .or_else(|| {
+                // A cost center whose only changes are its resources: named by its changes.
+                let names: BTreeSet<String> = resources_of(request)
+                    .into_iter()
+                    .map(|(_, n)| n.to_lowercase())
+                    .collect();
+                changes
+                    .iter()
+                    .filter_map(|c| c.decode::<CostCenterChange>())
+                    .find_map(|c| match c {
+                        CostCenterChange::AddResource {
+                            cost_center, name, ..
+                        }
+                        | CostCenterChange::RemoveResource {
+                            cost_center, name, ..
+                        } if names.contains(&resource::wire_name_of(&name).to_lowercase()) => {
+                            Some(cost_center)
+                        }
+                        _ => None,
+                    })
+            })
+            .unwrap_or_else(|| tail.to_string())
+    }
+}
+
+/// The resources a `/resource` request's body names.
+fn resources_of(request: &Request) -> Vec<(ResourceType, String)> {
+    let mut all = Vec::new();
+    for kind in ResourceType::ALL {
+        if let Some(Value::Array(names)) = request.body.get(kind.key()) {
+            all.extend(
+                names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|n| (kind, n.to_string())),
+            );
+        }
+    }
+    all
+}
+
+impl Kind for CostCenters {
+    fn name(&self) -> &'static str {
+        "cost_centers"
+    }
+
+    fn title(&self) -> &'static str {
+        "cost centers"
+    }
+
+    fn check_request(&self, meta: &PlanMeta, request: &Request) -> Result<(), String> {
+        let foreign = || {
+            format!(
+                "the plan holds a {} request to `{}` that copilot-seats does not make for cost centers of `{}`",
+                request.method,
+                request.path,
+                meta.target()
+            )
+        };
+        let Some(enterprise) = &meta.enterprise else {
+            return Err(foreign());
+        };
+        let base = live::base(enterprise);
+        let Some(rest) = request.path.strip_prefix(&base) else {
+            return Err(foreign());
+        };
+        let segments: Vec<&str> = rest.split('/').skip(1).collect();
+        let body_keys: BTreeSet<&str> = request
+            .body
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let only = |allowed: &[&str]| body_keys.iter().all(|k| allowed.contains(k));
+        let fits = match (request.method, segments.as_slice()) {
+            (Method::Post, []) => {
+                request.body.get("name").and_then(Value::as_str).is_some()
+                    && only(&["name", "ai_credit_pool_enabled"])
+            }
+            (Method::Patch, [_]) => {
+                !body_keys.is_empty() && only(&["name", "ai_credit_pool_enabled"])
+            }
+            (Method::Delete, [_]) => request.body.is_null(),
+            (Method::Post | Method::Delete, [_, "resource"]) => {
+                let count = resources_of(request).len();
+                if count == 0 || count > BATCH {
+                    return Err(format!(
+                        "the plan holds a cost-center request with {count} resources; copilot-seats sends 1 to {BATCH} (GitHub's limit)"
+                    ));
+                }
+                only(&["users", "organizations", "repositories", "enterprise_teams"])
+            }
+            _ => false,
+        };
+        if fits { Ok(()) } else { Err(foreign()) }
+    }
+
+    fn line(&self, change: &Change) -> Line {
+        let line = |sign, group: &str, noun: &str, subject: &str, reason: String| Line {
+            sign,
+            group: group.to_string(),
+            noun: noun.to_string(),
+            subject: subject.to_string(),
+            label: None,
+            change: None,
+            reason,
+            note: change.note().map(str::to_string),
+            details: Vec::new(),
+        };
+        match change.decode::<CostCenterChange>() {
+            Some(CostCenterChange::Create {
+                name,
+                ai_credit_pool,
+                reason,
+            }) => {
+                let pool = if ai_credit_pool {
+                    ", AI-credit pool on"
+                } else {
+                    ""
+                };
+                line(
+                    Sign::Add,
+                    "Cost centers created",
+                    "cost center",
+                    &name,
+                    format!("{reason}{pool}"),
+                )
+            }
+            Some(CostCenterChange::Update {
+                name,
+                renamed_from,
+                ai_credit_pool,
+                reason,
+                ..
+            }) => {
+                let mut l = line(
+                    Sign::Update,
+                    "Cost centers changed",
+                    "cost center",
+                    &name,
+                    reason,
+                );
+                l.change = match (renamed_from, ai_credit_pool) {
+                    (Some(from), None) => Some((from, name.clone())),
+                    (None, Some(pool)) => Some((pool_word(!pool), pool_word(pool))),
+                    (Some(from), Some(pool)) => Some((
+                        format!("{from}, {}", pool_word(!pool)),
+                        format!("{name}, {}", pool_word(pool)),
+                    )),
+                    (None, None) => None,
+                };
+                l
+            }
+            Some(CostCenterChange::AddResource {
+                cost_center,
+                resource_type,
+                name,
+                moved_from,
+            }) => match moved_from {
+                Some(from) => line(
+                    Sign::Update,
+                    "Resources moved",
+                    resource_type.noun(),
+                    &name,
+                    format!("moves from {from} to {cost_center}"),
+                ),
+                None => line(
+                    Sign::Add,
+                    "Resources added",
+                    resource_type.noun(),
+                    &name,
+                    format!("to {cost_center}"),
+                ),
+            },
+            Some(CostCenterChange::RemoveResource {
+                resource_type,
+                name,
+                reason,
+                ..
+            }) => line(
+                Sign::Remove,
+                "Resources removed",
+                resource_type.noun(),
+                &name,
+                reason,
+            ),
+            Some(CostCenterChange::Archive {
+                name,
+                resources,
+                reason,
+                ..
+            }) => line(
+                Sign::Remove,
+                "Cost centers archived",
+                "cost center",
+                &name,
+                format!("{reason}; {resources} resource(s) leave it"),
+            ),
+            None => line(
+                Sign::Update,
+                "Cost center changes",
+                "cost center",
+                change.action(),
+                String::new(),
+            ),
+        }
+    }
+
+    fn unchanged(&self, plan: &crate::plan::Plan) -> String {
+        format!("the cost centers of {} match the file", plan.meta.target())
+    }
+
+    fn items(&self, request: &Request, changes: &[Change]) -> Vec<Item> {
+        let cost_center = CostCenters::cost_center_of(request, changes);
+        let item = |action: String, name: &str| Item {
+            action,
+            name: name.to_string(),
+            key: name.to_string(),
+        };
+        match (request.method, request.path.ends_with("/resource")) {
+            (method, true) => resources_of(request)
+                .into_iter()
+                .map(|(kind, name)| {
+                    let action = match method {
+                        Method::Delete => format!("remove {} from {cost_center}", kind.noun()),
+                        _ => format!("add {} to {cost_center}", kind.noun()),
+                    };
+                    let shown = match kind {
+                        ResourceType::Team => format!("ent:{name}"),
+                        _ => name.clone(),
+                    };
+                    Item {
+                        action,
+                        name: shown,
+                        key: name,
+                    }
+                })
+                .collect(),
+            (Method::Post, false) => vec![item(
+                "create cost center".into(),
+                &cost_center_name(request),
+            )],
+            (Method::Delete, false) => vec![item("archive cost center".into(), &cost_center)],
+            _ => vec![item("update cost center".into(), &cost_center)],
+        }
+    }
+
+    fn failure(&self, request: &Request, error: &GitHubError) -> Failure {
+        match error {
+            // GitHub's 400 names the resources it does not know: drop them, send the rest.
+            GitHubError::Status {
+                status: 400,
+                message,
+                ..
+            } if request.path.ends_with("/resource") => {
+                let unknown = unknown_resources(request, message);
+                if unknown.is_empty() {
+                    Failure::Fatal
+                } else {
+                    Failure::Unknown(unknown)
+                }
+            }
+            GitHubError::Status { status, .. } if *status >= 500 => Failure::Unclear,
+            GitHubError::Network { .. } => Failure::Unclear,
+            _ => Failure::Fatal,
+        }
+    }
+
+    fn unknown(&self, request: &Request, key: &str) -> Outcome {
+        match request.method {
+            Method::Delete => Outcome::AlreadyDone,
+            _ => Outcome::Failed(format!(
+                "GitHub does not know `{key}`: check the name in the cost center of the file (GitHub answered 400)"
+            )),
+        }
+    }
+
+    fn without(&self, request: &Request, dropped: &[String]) -> Option<Request> {
+        let mut body = serde_json::Map::new();
+        for kind in ResourceType::ALL {
+            let kept: Vec<String> = resources_of(request)
+                .into_iter()
+                .filter(|(k, n)| *k == kind && !dropped.iter().any(|d| d.eq_ignore_ascii_case(n)))
+                .map(|(_, n)| n)
+                .collect();
+            if !kept.is_empty() {
+                body.insert(kind.key().into(), serde_json::json!(kept));
+            }
+        }
+        (!body.is_empty()).then(|| Request {
+            body: Value::Object(body),
+            ..request.clone()
+        })
+    }
+
+    fn answered(&self, request: &Request, answer: &Value, changes: &[Change]) -> Vec<String> {
+        if request.method != Method::Post || !request.path.ends_with("/resource") {
+            return Vec::new();
+        }
+        let cost_center = CostCenters::cost_center_of(request, changes);
+        let sent: BTreeSet<(ResourceType, String)> = resources_of(request)
+            .into_iter()
+            .map(|(k, n)| (k, n.to_lowercase()))
+            .collect();
+        let expected: BTreeSet<(ResourceType, String, String)> = changes
+            .iter()
+            .filter_map(|c| c.decode::<CostCenterChange>())
+            .filter_map(|c| match c {
+                CostCenterChange::AddResource {
+                    resource_type,
+                    name,
+                    moved_from: Some(from),
+                    cost_center: to,
+                } if to == cost_center => {
+                    let key = (resource_type, resource::wire_name_of(&name).to_lowercase());
+                    sent.contains(&key)
+                        .then(|| (key.0, key.1, from.to_lowercase()))
+                }
+                _ => None,
+            })
+            .collect();
+        let reported: BTreeSet<(ResourceType, String, String)> = answer
+            .get("reassigned_resources")
+            .and_then(Value::as_array)
+            .map(|moved| {
+                moved
+                    .iter()
+                    .filter_map(|m| {
+                        Some((
+                            ResourceType::from_reassigned(m.get("resource_type")?.as_str()?)?,
+                            resource::wire_name_of(m.get("name")?.as_str()?).to_lowercase(),
+                            m.get("previous_cost_center")?.as_str()?.to_lowercase(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut notes = Vec::new();
+        for (kind, name, from) in reported.difference(&expected) {
+            notes.push(format!(
+                "{} `{name}` was moved to {cost_center} from `{from}`, which the plan did not show: another change happened at GitHub since the plan; review that cost center",
+                kind.noun()
+            ));
+        }
+        for (kind, name, from) in expected.difference(&reported) {
+            notes.push(format!(
+                "the plan moved {} `{name}` from `{from}` to {cost_center}, but GitHub reports no move: plan again to see where it is",
+                kind.noun()
+            ));
+        }
+        notes
+    }
+
+    fn permission_hint(&self, _request: &Request, status: u16) -> Option<String> {
+        matches!(status, 401 | 403).then(|| PERMISSION.to_string())
+    }
+}
+
+impl SectionKind for CostCenters {
+    fn keys(&self, target: TargetKind) -> &'static [&'static str] {
+        match target {
+            TargetKind::Enterprise => &["cost_centers"],
+            // Said by the check: cost centers belong to the enterprise file.
+            TargetKind::Org => &["cost_centers"],
+        }
+    }
+
+    fn check(&self, sections: &FileSections<'_>, errors: &mut Vec<FileError>) {
+        file::check(sections, errors);
+    }
+
+    fn plan<'a>(&'a self, input: &'a KindInput<'a>) -> BoxFuture<'a, anyhow::Result<Section>> {
+        Box::pin(async move {
+            let desired = &input.file.desired;
+            let enterprise = desired.org.as_str();
+            let section = file::read(&desired.root);
+            let Some(client) = input.client else {
+                anyhow::bail!("cost centers are read from GitHub: plan them without --state");
+            };
+            let declared: BTreeSet<String> = section
+                .declared
+                .iter()
+                .flat_map(|d| {
+                    std::iter::once(d.name.to_lowercase())
+                        .chain(d.renamed_from.iter().map(|f| f.to_lowercase()))
+                })
+                .collect();
+            let live = live::fetch(client, enterprise, &declared)
+                .await
+                .map_err(|error| {
+                    let hint = error
+                        .status()
+                        .filter(|s| matches!(s, 401 | 403))
+                        .map(|_| PERMISSION);
+                    let error = anyhow::Error::new(error);
+                    match hint {
+                        Some(hint) => error.context(hint),
+                        None => error,
+                    }
+                })
+                .with_context(|| {
+                    format!("cannot list the cost centers of enterprise `{enterprise}`")
+                })?;
+            Ok(plan::plan(
+                &section,
+                &live,
+                &plan::Context {
+                    enterprise,
+                    max_removals: desired.limits.max_removals,
+                },
+            ))
+        })
+    }
+}
+
+fn pool_word(on: bool) -> String {
+    if on {
+        "AI-credit pool on"
+    } else {
+        "AI-credit pool off"
+    }
+    .to_string()
+}
+
+/// The name a creating request gives its cost center.
+fn cost_center_name(request: &Request) -> String {
+    request
+        .body
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The resources of `request` that GitHub's 400 `message` names (one assumption, here: the
+/// message lists the unknown names; GitHub documents no format).
+fn unknown_resources(request: &Request, message: &str) -> Vec<String> {
+    let words: BTreeSet<String> = message
+        .split(|c: char| c.is_whitespace() || ",;:()[]\"'`".contains(c))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_end_matches('.').to_lowercase())
+        .collect();
+    resources_of(request)
+        .into_iter()
+        .filter(|(_, name)| words.contains(&name.to_lowercase()))
+        .map(|(_, name)| name)
+        .collect()
+}
