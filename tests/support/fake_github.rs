@@ -190,6 +190,8 @@ pub struct State {
     /// tests uses (`tests/kinds.rs`); answered as GitHub answers its resources: 201 with
     /// the new id, 422 for a taken name, 404 for an unknown id.
     pub widgets: BTreeMap<u64, (String, u64)>,
+    /// Enterprise only: its cost centers.
+    pub cost_centers: super::fake_cost_centers::CostCenters,
 }
 
 impl State {
@@ -226,6 +228,7 @@ impl State {
             org_grants: BTreeMap::new(),
             team_delete_accepted: false,
             widgets: BTreeMap::new(),
+            cost_centers: Default::default(),
         }
     }
 
@@ -1187,6 +1190,19 @@ fn route_enterprise(
         )
     };
     match (method.as_str(), parts) {
+        (_, ["settings", "billing", "cost-centers", rest @ ..]) => {
+            let teams: BTreeSet<String> = state
+                .teams
+                .keys()
+                .map(|slug| slug.trim_start_matches("ent:").to_lowercase())
+                .collect();
+            let members = state.members.clone();
+            let (status, answer) =
+                state
+                    .cost_centers
+                    .route(&members, &teams, method.as_str(), rest, query, body);
+            json_response(status, answer)
+        }
         ("GET", ["installation"]) => match &state.app {
             Some(app) if app.installed => json_response(
                 200,

@@ -1,6 +1,8 @@
 //! Test support: the fake GitHub and a way to run the real binary against it.
 
+pub mod fake_cost_centers;
 pub mod fake_github;
+pub mod openapi;
 pub mod usage_data;
 
 use assert_cmd::Command;

@@ -367,6 +367,18 @@ impl Kind for CostCenters {
             .into_iter()
             .map(|(k, n)| (k, n.to_lowercase()))
             .collect();
+        // A cost center renamed by this plan is renamed before resources move.
+        let renamed: std::collections::BTreeMap<String, String> = changes
+            .iter()
+            .filter_map(|c| match c.decode::<CostCenterChange>()? {
+                CostCenterChange::Update {
+                    name,
+                    renamed_from: Some(from),
+                    ..
+                } => Some((from.to_lowercase(), name.to_lowercase())),
+                _ => None,
+            })
+            .collect();
         let expected: BTreeSet<(ResourceType, String, String)> = changes
             .iter()
             .filter_map(|c| c.decode::<CostCenterChange>())
@@ -378,8 +390,9 @@ impl Kind for CostCenters {
                     cost_center: to,
                 } if to == cost_center => {
                     let key = (resource_type, resource::wire_name_of(&name).to_lowercase());
-                    sent.contains(&key)
-                        .then(|| (key.0, key.1, from.to_lowercase()))
+                    let from = from.to_lowercase();
+                    let from = renamed.get(&from).cloned().unwrap_or(from);
+                    sent.contains(&key).then_some((key.0, key.1, from))
                 }
                 _ => None,
             })
@@ -440,7 +453,15 @@ impl SectionKind for CostCenters {
             let enterprise = desired.org.as_str();
             let section = file::read(&desired.root);
             let Some(client) = input.client else {
-                anyhow::bail!("cost centers are read from GitHub: plan them without --state");
+                // An offline plan (--state) holds seats only: said, and its digest never
+                // matches a live one, so that such a plan is not applied as it is.
+                return Ok(Section {
+                    digest: "offline".to_string(),
+                    warnings: vec![
+                        "cost centers are read from GitHub: this offline plan (--state) leaves them out".to_string(),
+                    ],
+                    ..Section::default()
+                });
             };
             let declared: BTreeSet<String> = section
                 .declared

@@ -244,6 +244,14 @@ pub fn plan(file: &CostCenterFile, live: &[LiveCostCenter], context: &Context<'_
             ));
         }
     }
+    // Shown in the order they are sent.
+    changes.sort_by_key(|c| match c {
+        CostCenterChange::Create { .. } => 0,
+        CostCenterChange::Update { .. } => 1,
+        CostCenterChange::AddResource { .. } => 2,
+        CostCenterChange::RemoveResource { .. } => 3,
+        CostCenterChange::Archive { .. } => 4,
+    });
     section.blocked = guard(&changes, live, context.max_removals);
     section.changes = changes.iter().map(Change::of).collect();
     section.requests = [creates, updates, adds, removes, late_updates, archives].concat();

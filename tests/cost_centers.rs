@@ -1,0 +1,456 @@
+//! Cost centers (SPEC 14) against the fake GitHub's enterprise: created, renamed, filled,
+//! moved, emptied and archived from the file, in one reviewed plan with the seats; every
+//! request checked against GitHub's OpenAPI description.
+
+use crate::support::{
+    FakeGitHub, Fault, State, Workspace, assert_fails_with, openapi, stderr, stdout,
+};
+use serde_json::Value;
+
+/// initech: members alice..erin; enterprise team ent:platform; org initech-web; repo
+/// initech-data/warehouse. Cost centers: Analytics (alice, carol, erin), Ops (bob),
+/// Legacy (dave).
+fn enterprise() -> State {
+    let mut state = State::new_enterprise("initech");
+    state.add_members(&["alice", "bob", "carol", "dave", "erin"]);
+    state.add_team("ent:platform", "Platform", &["alice"], false);
+    let cc = &mut state.cost_centers;
+    cc.orgs.insert("initech-web".into());
+    cc.repos.insert("initech-data/warehouse".into());
+    cc.add(
+        "Analytics",
+        &[("user", "alice"), ("user", "carol"), ("user", "erin")],
+    );
+    cc.add("Ops", &[("user", "bob")]);
+    cc.add("Legacy", &[("user", "dave")]);
+    state
+}
+
+const FILE: &str = "enterprise: initech
+unmanaged: {seats: warn, cost_centers: remove}
+ignore: {cost_centers: [Ops]}
+cost_centers:
+  - name: Engineering
+    users: [alice, bob]
+    organizations: [initech-web]
+    enterprise_teams: [ent:platform]
+  - name: Data Science
+    renamed_from: Analytics
+    users: [carol]
+";
+
+/// Every request the fake received is one GitHub's description allows.
+fn all_valid(fake: &FakeGitHub) {
+    for request in &fake.state().requests {
+        if let Err(why) = openapi::check(&request.method, &request.path, &request.body) {
+            panic!("{} {}: {why}", request.method, request.path);
+        }
+    }
+}
+
+fn resources(fake: &FakeGitHub, name: &str) -> Vec<String> {
+    let state = fake.state();
+    let mut names: Vec<String> = state
+        .cost_centers
+        .named(name)
+        .unwrap_or_else(|| panic!("no active cost center {name}"))
+        .resources
+        .iter()
+        .map(|(kind, name)| format!("{kind}:{name}"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn cost_centers_are_created_renamed_filled_moved_emptied_and_archived_then_converge() {
+    let fake = FakeGitHub::start(enterprise());
+    let ws = Workspace::new(FILE);
+    let output = ws.run(&fake.url, &["plan"]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
+    for line in [
+        "Cost centers: 3 to add, 3 to update, 2 to remove.",
+        "+ cost center Engineering (declared)",
+        "~ cost center Data Science: Analytics -> Data Science (renamed in the file)",
+        "~ user alice (moves from Analytics to Engineering)",
+        "~ user bob (moves from Ops to Engineering)",
+        "+ organization initech-web (to Engineering)",
+        "+ enterprise team ent:platform (to Engineering)",
+        "- user erin (not in `Data Science` in the file)",
+        "- cost center Legacy (not in the file (unmanaged: {cost_centers: remove}); 1 resource(s) leave it)",
+        "POST /enterprises/initech/settings/billing/cost-centers {\"name\":\"Engineering\"}",
+        "POST /enterprises/initech/settings/billing/cost-centers/{cost_center:Engineering}/resource {\"users\":[\"alice\",\"bob\"],\"organizations\":[\"initech-web\"],\"enterprise_teams\":[\"platform\"]}",
+    ] {
+        assert!(text.contains(line), "{line}:\n{text}");
+    }
+    let json_plan = ws.run(&fake.url, &["plan", "--format", "json"]);
+    let plan: Value = serde_json::from_slice(&json_plan.stdout).expect("json");
+    assert_eq!(plan["format_version"], 2);
+    let methods: Vec<String> = plan["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["method"].as_str().unwrap_or(""),
+                r["path"]
+                    .as_str()
+                    .unwrap_or("")
+                    .rsplit("cost-centers")
+                    .next()
+                    .unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            "POST ",
+            "PATCH /cc-0001",
+            "POST /{cost_center:Engineering}/resource",
+            "DELETE /cc-0001/resource",
+            "DELETE /cc-0003",
+        ]
+    );
+    assert!(fake.state().writes().is_empty());
+
+    let apply = ws.run(&fake.url, &["apply", "--yes"]);
+    let out = stdout(&apply);
+    assert_eq!(apply.status.code(), Some(0), "{out}{}", stderr(&apply));
+    assert!(
+        out.contains("add user to Engineering: done (2): alice, bob"),
+        "{out}"
+    );
+    assert!(
+        out.contains("archive cost center: done (1): Legacy"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("the plan did not show"),
+        "no surprise in the moves: {out}"
+    );
+    assert_eq!(
+        resources(&fake, "Engineering"),
+        [
+            "organization:initech-web",
+            "team:platform",
+            "user:alice",
+            "user:bob"
+        ]
+    );
+    assert_eq!(resources(&fake, "Data Science"), ["user:carol"]);
+    assert!(
+        resources(&fake, "Ops").is_empty(),
+        "bob moved out of the ignored Ops"
+    );
+    assert!(
+        fake.state().cost_centers.named("Legacy").is_none(),
+        "archived"
+    );
+    assert!(
+        fake.state().cost_centers.named("Analytics").is_none(),
+        "renamed"
+    );
+    all_valid(&fake);
+
+    let again = ws.run(&fake.url, &["plan", "--detailed-exitcode"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
+    assert!(
+        stdout(&again)
+            .contains("Cost centers: no changes, the cost centers of initech match the file.")
+    );
+}
+
+#[test]
+fn a_cost_center_of_120_users_is_filled_in_three_posts_of_at_most_50() {
+    let mut state = State::new_enterprise("initech");
+    let users: Vec<String> = (0..120).map(|i| format!("user{i:03}")).collect();
+    state.add_members(&users.iter().map(String::as_str).collect::<Vec<_>>());
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new(&format!(
+        "enterprise: initech\ncost_centers:\n  - name: Everyone\n    users: [{}]\n",
+        users.join(", ")
+    ));
+    let apply = ws.run(&fake.url, &["apply", "--yes"]);
+    assert_eq!(
+        apply.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&apply),
+        stderr(&apply)
+    );
+    let sizes: Vec<usize> = fake
+        .state()
+        .writes()
+        .iter()
+        .filter(|w| w.path.ends_with("/resource"))
+        .map(|w| w.body["users"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(sizes, [50, 50, 20]);
+    assert_eq!(resources(&fake, "Everyone").len(), 120);
+    all_valid(&fake);
+    // Planned again: the 120 resources are read over two pages of 100, and match.
+    let again = ws.run(&fake.url, &["plan", "--detailed-exitcode"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
+    let pages = fake
+        .state()
+        .requests
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.contains("/cost-centers/cc-"))
+        .count();
+    assert_eq!(pages, 2, "every page of the declared cost center");
+}
+
+#[test]
+fn a_saved_plan_fills_the_created_id_and_is_refused_when_cost_centers_changed() {
+    let fake = FakeGitHub::start(enterprise());
+    let ws = Workspace::new(FILE);
+    let saved = ws.path("plan.json").display().to_string();
+    let plan = ws.run(&fake.url, &["plan", "--out", &saved]);
+    assert_eq!(plan.status.code(), Some(0), "{}", stderr(&plan));
+    let text = std::fs::read_to_string(&saved).expect("plan");
+    assert!(
+        text.contains("\"creates\": \"{cost_center:Engineering}\""),
+        "{text}"
+    );
+
+    // A change at GitHub since the plan: refused by the cost centers' digest.
+    fake.state().cost_centers.add("Newcomer", &[]);
+    let stale = ws.run(&fake.url, &["apply", "--yes", "--plan", &saved]);
+    assert_fails_with(&stale, "stale plan: the cost centers of `initech` changed");
+    assert!(fake.state().writes().is_empty());
+    fake.state()
+        .cost_centers
+        .all
+        .retain(|c| c.name != "Newcomer");
+
+    let apply = ws.run(&fake.url, &["apply", "--yes", "--plan", &saved]);
+    assert_eq!(
+        apply.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&apply),
+        stderr(&apply)
+    );
+    let created = fake
+        .state()
+        .cost_centers
+        .named("Engineering")
+        .expect("created")
+        .id
+        .clone();
+    let paths: Vec<String> = fake
+        .state()
+        .writes()
+        .iter()
+        .map(|w| w.path.clone())
+        .collect();
+    assert!(
+        paths.contains(&format!(
+            "/enterprises/initech/settings/billing/cost-centers/{created}/resource"
+        )),
+        "{paths:?}"
+    );
+    assert!(!paths.iter().any(|p| p.contains('{')), "{paths:?}");
+    all_valid(&fake);
+}
+
+#[test]
+fn unknown_resources_are_dropped_and_the_rest_sent() {
+    let fake = FakeGitHub::start(enterprise());
+    let ws = Workspace::new(
+        "enterprise: initech\ncost_centers:\n  - name: Ops\n    users: [bob, ghost, dave]\n    repositories: [initech-data/warehouse, initech-data/nope]\n",
+    );
+    let apply = ws.run(&fake.url, &["apply", "--yes"]);
+    let out = stdout(&apply);
+    assert_eq!(apply.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("FAILED   add user to Ops ghost: GitHub does not know `ghost`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("FAILED   add repository to Ops initech-data/nope"),
+        "{out}"
+    );
+    assert!(
+        out.contains("dropped ghost, initech-data/nope and sent the other names again"),
+        "{out}"
+    );
+    assert_eq!(
+        resources(&fake, "Ops"),
+        ["repository:initech-data/warehouse", "user:bob", "user:dave"]
+    );
+    // dave moved from the undeclared Legacy (default `warn`: Legacy is kept, empty now).
+    assert!(out.contains("add user to Ops: done (1): dave"), "{out}");
+    assert!(fake.state().cost_centers.named("Legacy").is_some());
+    all_valid(&fake);
+}
+
+#[test]
+fn a_failed_create_stops_its_resources_and_not_the_seats() {
+    let mut state = enterprise();
+    state.faults.push(Fault::status(
+        "POST",
+        "/enterprises/initech/settings/billing/cost-centers",
+        409,
+        r#"{"message": "A cost center named 'Engineering' already exists"}"#,
+    ));
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new(
+        "enterprise: initech\nusers: [alice]\nunmanaged: {seats: warn}\ncost_centers:\n  - name: Engineering\n    users: [bob]\n",
+    );
+    let apply = ws.run(&fake.url, &["apply", "--yes"]);
+    let out = stdout(&apply);
+    assert_eq!(apply.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("add user: done (1): alice"),
+        "the seat is written: {out}"
+    );
+    assert!(
+        out.contains("FAILED   create cost center Engineering"),
+        "{out}"
+    );
+    assert!(
+        out.contains("not sent add user to Engineering bob: apply stopped after `POST /enterprises/initech/settings/billing/cost-centers` failed"),
+        "{out}"
+    );
+    let writes: Vec<String> = fake
+        .state()
+        .writes()
+        .iter()
+        .map(|w| w.path.clone())
+        .collect();
+    assert_eq!(writes.len(), 2, "{writes:?}");
+}
+
+#[test]
+fn undeclared_cost_centers_are_listed_not_archived_by_default_and_removals_are_guarded() {
+    let fake = FakeGitHub::start(enterprise());
+    let ws = Workspace::new(
+        "enterprise: initech\ncost_centers:\n  - {name: Analytics, users: [carol]}\n",
+    );
+    let plan = ws.run(&fake.url, &["plan", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&plan.stdout).expect("json");
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings
+            .contains("cost center `Legacy` (1 resource(s)) is not in the file and is left alone"),
+        "{warnings}"
+    );
+    assert!(
+        !json["requests"]
+            .to_string()
+            .contains("DELETE /enterprises/initech/settings/billing/cost-centers/cc-0003\"")
+    );
+    assert_eq!(json["blocked"], Value::Null);
+    // Two resources leave Analytics: over a limit of 1, the plan is blocked.
+    ws.write(
+        "copilot-seats.yaml",
+        "enterprise: initech\nlimits: {max_removals: 1}\ncost_centers:\n  - {name: Analytics, users: [carol]}\n",
+    );
+    let blocked = ws.run(&fake.url, &["plan", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&blocked.stdout).expect("json");
+    assert!(
+        json["blocked"]
+            .as_str()
+            .is_some_and(|b| b.contains("removes 2 cost-center resource(s)")),
+        "{json}"
+    );
+    let apply = ws.run(&fake.url, &["apply", "--yes"]);
+    assert_fails_with(&apply, "refusing to apply a blocked plan");
+    assert!(fake.state().writes().is_empty());
+}
+
+#[test]
+fn a_token_without_billing_access_is_told_what_it_needs() {
+    let mut state = enterprise();
+    state.faults.push(Fault::status(
+        "GET",
+        "/enterprises/initech/settings/billing/cost-centers",
+        403,
+        r#"{"message": "Resource not accessible by personal access token"}"#,
+    ));
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new(FILE);
+    let plan = ws.run(&fake.url, &["plan"]);
+    assert_fails_with(&plan, "manage_billing:enterprise");
+    let err = stderr(&plan);
+    assert!(err.contains("\"Enterprise billing\""), "{err}");
+    assert!(
+        !err.contains("manage_billing:copilot"),
+        "not the seat hint: {err}"
+    );
+}
+
+#[test]
+fn the_section_is_checked_offline_with_lines() {
+    let ws = Workspace::new(
+        "enterprise: initech
+cost_centers:
+  - name: Engineering
+    users: [alice]
+    organizations: [initech-web]
+    ai_credit_pool: true
+  - name: engineering
+    users: [Alice]
+    repositories: [not-a-repo]
+    budget: 5
+",
+    );
+    let output = ws.run("http://127.0.0.1:9", &["validate"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    for needle in [
+        "copilot-seats.yaml:5:20: `ai_credit_pool: true` is only for cost centers of users and enterprise teams",
+        "copilot-seats.yaml:7:11: cost center `engineering` is declared twice (first at line 3)",
+        "copilot-seats.yaml:8:13: user `Alice` is in two cost centers, `Engineering` (line 4) and `engineering`",
+        "copilot-seats.yaml:9:20: `not-a-repo` is not a valid repository: write a repository as `owner/name`",
+        "copilot-seats.yaml:10:5: unknown key `budget` in a cost center",
+    ] {
+        assert!(err.contains(needle), "{needle}:\n{err}");
+    }
+    let org = Workspace::new("org: acme\ncost_centers: [{name: X}]\n");
+    let output = org.run("http://127.0.0.1:9", &["validate"]);
+    assert_fails_with(&output, "cost centers belong to an enterprise");
+    let typo = Workspace::new("enterprise: initech\ncost_center: []\n");
+    let output = typo.run("http://127.0.0.1:9", &["validate"]);
+    assert_fails_with(&output, "did you mean `cost_centers`?");
+}
+
+#[test]
+fn a_move_github_reports_differently_from_the_plan_is_said() {
+    let mut state = enterprise();
+    // Between the plan and the write, alice is moved to Legacy by someone else.
+    state.faults.push(
+        Fault::new(
+            "POST",
+            "/enterprises/initech/settings/billing/cost-centers/cc-0002/resource",
+            crate::support::FaultAnswer::Normal,
+        )
+        .mutate(|state| {
+            let cc = &mut state.cost_centers.all;
+            cc[0].resources.retain(|(_, n)| n != "alice");
+            cc[2].resources.push(("user".into(), "alice".into()));
+        }),
+    );
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new(
+        "enterprise: initech\ncost_centers:\n  - {name: Ops, users: [bob, alice]}\n  - {name: Analytics, users: [carol, erin]}\n",
+    );
+    let apply = ws.run(&fake.url, &["apply", "--yes"]);
+    let out = stdout(&apply);
+    assert_eq!(apply.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("user `alice` was moved to Ops from `legacy`, which the plan did not show"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "the plan moved user `alice` from `analytics` to Ops, but GitHub reports no move"
+        ),
+        "{out}"
+    );
+    assert_eq!(resources(&fake, "Ops"), ["user:alice", "user:bob"]);
+}
