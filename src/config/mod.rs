@@ -143,6 +143,14 @@ pub fn parse(file: &str, text: &str) -> Result<DesiredState, FileErrors> {
     }
 }
 
+/// The other kind of file.
+fn other(target: TargetKind) -> TargetKind {
+    match target {
+        TargetKind::Org => TargetKind::Enterprise,
+        TargetKind::Enterprise => TargetKind::Org,
+    }
+}
+
 /// The names of the section kinds a file of `target` may have (for `unmanaged:` and
 /// `ignore:` entries).
 fn section_names(target: TargetKind) -> Vec<&'static str> {
@@ -200,12 +208,14 @@ impl Validator<'_> {
                 (_, key) => key,
             })
             .collect();
-        // Each section kind reads its own keys (SPEC 13).
+        // Each section kind reads its own keys (SPEC 13); its keys of the other kind of
+        // file get an error of its own, with a hint (its `check`).
+        let mut other_kind = vec!["org", "enterprise", "teams", "enterprise_teams"];
         for section in kinds::sections() {
             allowed.extend(section.keys(kind));
+            other_kind.extend(section.keys(other(kind)));
         }
         // The other kind's keys get an error of their own, with a hint, below.
-        let other_kind = ["org", "enterprise", "teams", "enterprise_teams"];
         self.known_keys_but(root, "", &allowed, &other_kind);
         let users = self.entries(
             root.get("users"),
@@ -459,7 +469,8 @@ impl Validator<'_> {
             locations: &self.locations,
         };
         for kind in kinds::sections() {
-            if kind.keys(target).iter().any(|key| root.contains_key(*key)) {
+            let keys = kind.keys(target).iter().chain(kind.keys(other(target)));
+            if keys.into_iter().any(|key| root.contains_key(*key)) {
                 kind.check(&sections, &mut self.errors);
             }
         }

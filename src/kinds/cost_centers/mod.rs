@@ -438,8 +438,7 @@ impl SectionKind for CostCenters {
     fn keys(&self, target: TargetKind) -> &'static [&'static str] {
         match target {
             TargetKind::Enterprise => &["cost_centers"],
-            // Said by the check: cost centers belong to the enterprise file.
-            TargetKind::Org => &["cost_centers"],
+            TargetKind::Org => &[],
         }
     }
 
