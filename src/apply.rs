@@ -15,8 +15,9 @@
 //! An `Interrupt` (SIGINT or SIGTERM, as a cancelled CI job sends) stops the run between
 //! two writes: the write in flight finishes and is accounted for, no new one is sent.
 
+use crate::github::client::Answer;
 use crate::github::{Client, GitHubError};
-use crate::kinds::{self, Failure, Item};
+use crate::kinds::{self, Failure, Item, Kind};
 use crate::plan::{Method, Plan, Request};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
@@ -287,6 +288,77 @@ impl Run {
             .map(|why| format!("not sent: it depends on a kind that stopped ({why})"))
     }
 
+    /// A write GitHub took: its items settled, notes on its answer, the id it created.
+    fn answered(&mut self, kind: &dyn Kind, request: &Request, answer: &Answer) {
+        let outcome = if answer.status.as_u16() == 202 {
+            Outcome::Accepted
+        } else {
+            Outcome::Done
+        };
+        self.settle_all(request, &outcome);
+        let body: serde_json::Value = serde_json::from_str(&answer.body).unwrap_or_default();
+        let notes = kind.answered(request, &body, &self.changes);
+        self.report.notes.extend(notes);
+        let Some(placeholder) = &request.creates else {
+            return;
+        };
+        match kind.created_id(request, &body) {
+            Some(id) => {
+                self.report.created.insert(placeholder.clone(), id);
+            }
+            None => {
+                self.stopped.insert(
+                    request.kind().to_string(),
+                    format!(
+                        "not sent: the answer to {} {} gave no id for `{placeholder}`",
+                        request.method, request.path
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The items GitHub named unknown settled; the rest of `request`, to send again.
+    fn drop_unknown(
+        &mut self,
+        kind: &dyn Kind,
+        request: &Request,
+        unknown: &[String],
+    ) -> Option<Request> {
+        for item in kinds::items(request, &self.changes) {
+            if unknown.contains(&item.key) {
+                let outcome = kind.unknown(request, &item.key);
+                self.settle(&key(request.kind(), &item), outcome);
+            }
+        }
+        let rest = kind.without(request, unknown)?;
+        self.mark_recovered();
+        self.report.notes.push(format!(
+            "{} {}: dropped {} and sent the other names again",
+            request.method,
+            request.path,
+            unknown.join(", ")
+        ));
+        Some(rest)
+    }
+
+    /// A failure that stops `kind` (and the kinds that depend on it).
+    fn fail(&mut self, kind: &dyn Kind, request: &Request, error: &GitHubError) {
+        let hint = error
+            .status()
+            .and_then(|status| kind.permission_hint(request, status))
+            .map(|hint| format!(": {hint}"))
+            .unwrap_or_default();
+        self.settle_all(request, &Outcome::Failed(format!("{error}{hint}")));
+        self.stopped.insert(
+            request.kind().to_string(),
+            format!(
+                "apply stopped after `{} {}` failed",
+                request.method, request.path
+            ),
+        );
+    }
+
     fn mark_recovered(&mut self) {
         if let Some(last) = self.report.sent.last_mut() {
             last.recovered = true;
@@ -341,52 +413,14 @@ where
         };
         let error = match run.send(client, &sendable).await {
             Ok(answer) => {
-                let outcome = if answer.status.as_u16() == 202 {
-                    Outcome::Accepted
-                } else {
-                    Outcome::Done
-                };
-                run.settle_all(&request, &outcome);
-                let body: serde_json::Value =
-                    serde_json::from_str(&answer.body).unwrap_or_default();
-                let notes = kind.answered(&request, &body, &run.changes);
-                run.report.notes.extend(notes);
-                if let Some(placeholder) = &request.creates {
-                    match kind.created_id(&request, &body) {
-                        Some(id) => {
-                            run.report.created.insert(placeholder.clone(), id);
-                        }
-                        None => {
-                            run.stopped.insert(
-                                request.kind().to_string(),
-                                format!(
-                                    "not sent: the answer to {} {} gave no id for `{placeholder}`",
-                                    request.method, request.path
-                                ),
-                            );
-                        }
-                    }
-                }
+                run.answered(kind, &request, &answer);
                 continue;
             }
             Err(error) => error,
         };
         match kind.failure(&request, &error) {
             Failure::Unknown(unknown) => {
-                for item in kinds::items(&request, &run.changes) {
-                    if unknown.contains(&item.key) {
-                        let outcome = kind.unknown(&request, &item.key);
-                        run.settle(&key(request.kind(), &item), outcome);
-                    }
-                }
-                if let Some(rest) = kind.without(&request, &unknown) {
-                    run.mark_recovered();
-                    run.report.notes.push(format!(
-                        "{} {}: dropped {} and sent the other names again",
-                        request.method,
-                        request.path,
-                        unknown.join(", ")
-                    ));
+                if let Some(rest) = run.drop_unknown(kind, &request, &unknown) {
                     queue.push_front(rest);
                 }
             }
@@ -415,21 +449,7 @@ where
                     }
                 }
             }
-            Failure::Unclear | Failure::Fatal => {
-                let hint = error
-                    .status()
-                    .and_then(|status| kind.permission_hint(&request, status))
-                    .map(|hint| format!(": {hint}"))
-                    .unwrap_or_default();
-                run.settle_all(&request, &Outcome::Failed(format!("{error}{hint}")));
-                run.stopped.insert(
-                    request.kind().to_string(),
-                    format!(
-                        "apply stopped after `{} {}` failed",
-                        request.method, request.path
-                    ),
-                );
-            }
+            Failure::Unclear | Failure::Fatal => run.fail(kind, &request, &error),
         }
     }
     let reason = stopped.unwrap_or_else(|| "not reached".to_string());

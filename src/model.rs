@@ -482,8 +482,8 @@ pub struct DesiredState {
     /// `reclaim.exempt`: logins never suggested for reclaim, nor written out by
     /// `reclaim --write` (people who answered "keep my seat").
     pub reclaim_exempt: BTreeSet<Login>,
-    /// The file's top-level mapping, from which each section kind (SPEC 13) reads its own
-    /// keys, its `unmanaged` and its `ignore` entry.
+    /// The file's top-level keys that section kinds (SPEC 13) read: their own sections,
+    /// `unmanaged` and `ignore`.
     pub root: yaml_serde::Mapping,
 }
 

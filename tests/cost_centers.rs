@@ -454,3 +454,47 @@ fn a_move_github_reports_differently_from_the_plan_is_said() {
     );
     assert_eq!(resources(&fake, "Ops"), ["user:alice", "user:bob"]);
 }
+
+#[test]
+fn export_writes_the_cost_centers_and_plans_with_no_change() {
+    let mut state = enterprise();
+    state.cost_centers.add(
+        "Web: Platform & Ops",
+        &[("organization", "initech-web"), ("team", "platform")],
+    );
+    let members: Vec<String> = (0..130).map(|i| format!("member{i:03}")).collect();
+    state.add_members(&members.iter().map(String::as_str).collect::<Vec<_>>());
+    let many: Vec<(&str, &str)> = members.iter().map(|m| ("user", m.as_str())).collect();
+    state.cost_centers.add("Everyone Else", &many);
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new("");
+    let export = ws.run(&fake.url, &["export", "--enterprise", "initech"]);
+    let text = stdout(&export);
+    assert_eq!(export.status.code(), Some(0), "{text}{}", stderr(&export));
+    assert!(
+        text.contains(
+            "cost_centers:\n- name: Analytics\n  users:\n  - alice\n  - carol\n  - erin\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("enterprise_teams:\n  - ent:platform\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("member129"),
+        "every page of every cost center: {text}"
+    );
+    ws.write("copilot-seats.yaml", &text);
+    let validate = ws.run(&fake.url, &["validate"]);
+    assert_eq!(validate.status.code(), Some(0), "{}", stderr(&validate));
+    let plan = ws.run(&fake.url, &["plan", "--detailed-exitcode"]);
+    assert_eq!(
+        plan.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&plan),
+        stderr(&plan)
+    );
+    assert!(fake.state().writes().is_empty());
+}

@@ -7,6 +7,7 @@ use crate::config::{self, is_valid_account};
 use crate::edit::{self, List, NewEntry};
 use crate::github::owner::Owner;
 use crate::inventory::SeatFilter;
+use crate::kinds::cost_centers;
 use crate::model::{Login, SeatSource};
 use crate::pipeline::snapshot_of;
 use crate::render;
@@ -19,9 +20,19 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
             bail!("`{enterprise}` is not an enterprise slug: {why}");
         }
         let owner = Owner::enterprise(enterprise);
-        let (live, _) = ctx.pipeline.seats(args.state.as_deref(), &owner).await?;
+        let (live, client) = ctx.pipeline.seats(args.state.as_deref(), &owner).await?;
         ctx.warn_unassigned(&live, "exported");
-        let text = render::yaml::export_enterprise(enterprise, &live, &ctx.today()?.to_string());
+        // Cost centers come from GitHub only (a seat snapshot holds none).
+        let cost_centers = match &client {
+            Some(client) => cost_centers::fetch_all(client, enterprise).await?,
+            None => Vec::new(),
+        };
+        let text = render::yaml::export_enterprise(
+            enterprise,
+            &live,
+            &cost_centers,
+            &ctx.today()?.to_string(),
+        );
         match &args.out_dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir)

@@ -143,6 +143,20 @@ pub fn parse(file: &str, text: &str) -> Result<DesiredState, FileErrors> {
     }
 }
 
+/// The parts of the file's root the section kinds read: their keys, `unmanaged` and
+/// `ignore` (not the seats' long lists, which would double the file in memory).
+fn for_section_kinds(root: &Mapping) -> Mapping {
+    let mut keys: Vec<&str> = vec!["unmanaged", "ignore"];
+    for kind in kinds::sections() {
+        keys.extend(kind.keys(TargetKind::Org));
+        keys.extend(kind.keys(TargetKind::Enterprise));
+    }
+    root.iter()
+        .filter(|(key, _)| key.as_str().is_some_and(|k| keys.contains(&k)))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
+}
+
 /// The other kind of file.
 fn other(target: TargetKind) -> TargetKind {
     match target {
@@ -261,7 +275,7 @@ impl Validator<'_> {
             price_per_seat_usd,
             reclaim,
             reclaim_exempt,
-            root: root.clone(),
+            root: for_section_kinds(root),
         })
     }
 

@@ -131,14 +131,6 @@ impl FileSections<'_> {
         self.root.get(key)
     }
 
-    /// `unmanaged:` for `kind`: the mapping's entry, or `None` (the kind's default).
-    pub fn unmanaged(&self, kind: &str) -> Option<&str> {
-        match self.root.get("unmanaged")? {
-            yaml_serde::Value::Mapping(per_kind) => per_kind.get(kind)?.as_str(),
-            _ => None,
-        }
-    }
-
     /// `ignore:` for `kind`: the names listed under `ignore.KIND`.
     pub fn ignored(&self, kind: &str) -> Vec<String> {
         let Some(yaml_serde::Value::Mapping(ignore)) = self.root.get("ignore") else {
@@ -151,6 +143,11 @@ impl FileSections<'_> {
                 .collect(),
             _ => Vec::new(),
         }
+    }
+
+    /// The line of the node at `path`.
+    pub fn line(&self, path: &str) -> usize {
+        self.locations.find(path).map_or(1, |p| p.line)
     }
 
     /// An error at `path` (`cost_centers[1].name`, `key#key` for a key).

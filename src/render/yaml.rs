@@ -1,5 +1,6 @@
 //! `export`: today's seats as a valid `copilot-seats.yaml`.
 
+use crate::kinds::cost_centers::{LiveCostCenter, ResourceType};
 use crate::model::{LiveState, Login, SeatSource};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -51,12 +52,56 @@ struct ExportedEnterprise {
     enterprise: String,
     users: Vec<String>,
     enterprise_teams: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cost_centers: Vec<ExportedCostCenter>,
+}
+
+#[derive(Serialize)]
+struct ExportedCostCenter {
+    name: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    users: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    organizations: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    repositories: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    enterprise_teams: Vec<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    ai_credit_pool: bool,
+}
+
+/// A live cost center as the file declares it.
+fn exported_cost_center(live: &LiveCostCenter) -> ExportedCostCenter {
+    let names = |kind: ResourceType| -> Vec<String> {
+        let mut names: Vec<String> = live
+            .resources
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| r.name.clone())
+            .collect();
+        names.sort_by_key(|n| n.to_lowercase());
+        names
+    };
+    ExportedCostCenter {
+        name: live.name.clone(),
+        users: names(ResourceType::User),
+        organizations: names(ResourceType::Organization),
+        repositories: names(ResourceType::Repository),
+        enterprise_teams: names(ResourceType::Team),
+        ai_credit_pool: live.ai_credit_pool,
+    }
 }
 
 /// An enterprise's licences as an enterprise file: users with their own licence and the
 /// enterprise teams seen on grants. Users who hold a seat only through an org are not the
 /// enterprise file's to manage: the header counts them.
-pub fn export_enterprise(enterprise: &str, live: &LiveState, generated_on: &str) -> String {
+pub fn export_enterprise(
+    enterprise: &str,
+    live: &LiveState,
+    cost_centers: &[LiveCostCenter],
+    generated_on: &str,
+) -> String {
     let users: Vec<String> = live
         .seats
         .keys()
@@ -79,6 +124,7 @@ pub fn export_enterprise(enterprise: &str, live: &LiveState, generated_on: &str)
         enterprise: enterprise.to_string(),
         users,
         enterprise_teams: teams.into_iter().map(|slug| slug.to_string()).collect(),
+        cost_centers: cost_centers.iter().map(exported_cost_center).collect(),
     };
     let body = yaml_serde::to_string(&file).unwrap_or_default();
     format!(

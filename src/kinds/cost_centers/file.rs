@@ -40,180 +40,198 @@ const KEYS: &[&str] = &[
     "note",
 ];
 
+/// Names declared (lowercased, with their line) and the cost center each resource is in.
+#[derive(Default)]
+struct Seen {
+    names: BTreeMap<String, usize>,
+    owners: BTreeMap<(ResourceType, String), (String, usize)>,
+}
+
 /// Checks the section; every problem goes to `errors`.
 pub fn check(file: &FileSections<'_>, errors: &mut Vec<FileError>) {
-    let mut err = |path: &str, message: String| errors.push(file.error(path, message));
     let items = match file.get("cost_centers") {
         None | Some(Value::Null) => return,
         Some(Value::Sequence(items)) => items,
         Some(_) => {
-            err(
+            errors.push(file.error(
                 "cost_centers",
                 "`cost_centers` must be a list of cost centers like `- {name: Engineering, users: [alice]}`".into(),
-            );
+            ));
             return;
         }
     };
     if file.target != crate::model::TargetKind::Enterprise {
-        err(
+        errors.push(file.error(
             "cost_centers#key",
             "cost centers belong to an enterprise: declare them in the enterprise file (`enterprise: SLUG`)".into(),
-        );
+        ));
         return;
     }
-    let mut names: BTreeMap<String, usize> = BTreeMap::new();
-    let mut owners: BTreeMap<(ResourceType, String), (String, usize)> = BTreeMap::new();
+    let mut seen = Seen::default();
     for (i, item) in items.iter().enumerate() {
-        let path = format!("cost_centers[{i}]");
-        let Value::Mapping(entry) = item else {
-            err(
-                &path,
-                "a cost center is a mapping like `{name: Engineering, users: [alice]}`".into(),
-            );
-            continue;
-        };
-        for key in entry.keys() {
-            let known = key.as_str().is_some_and(|k| KEYS.contains(&k));
-            if !known {
-                let shown = key.as_str().unwrap_or("?");
-                err(
-                    &format!("{path}.{shown}#key"),
-                    format!(
-                        "unknown key `{shown}` in a cost center: allowed here: {}",
-                        KEYS.join(", ")
-                    ),
-                );
-            }
-        }
-        let line = file
-            .error(&path, String::new())
-            .position
-            .map_or(1, |p| p.line);
-        match entry.get("name") {
-            Some(Value::String(name)) if !name.trim().is_empty() && name.len() <= MAX_NAME => {
-                if let Some(first) = names.insert(name.to_lowercase(), line) {
-                    err(
-                        &format!("{path}.name"),
-                        format!(
-                            "cost center `{name}` is declared twice (first at line {first}): names compare case-insensitively; remove one"
-                        ),
-                    );
-                }
-            }
-            Some(other) => err(
-                &format!("{path}.name"),
-                format!(
-                    "a cost center's `name` is text of 1 to {MAX_NAME} characters, not {}",
-                    shown(other)
-                ),
-            ),
-            None => err(&path, "a cost center needs a `name`".into()),
-        }
-        if let Some(from) = entry.get("renamed_from")
-            && !matches!(from, Value::String(s) if !s.trim().is_empty())
-        {
-            err(
-                &format!("{path}.renamed_from"),
-                "`renamed_from` is the cost center's name at GitHub today".into(),
-            );
-        }
-        let pool = match entry.get("ai_credit_pool") {
-            None => false,
-            Some(Value::Bool(pool)) => *pool,
-            Some(other) => {
-                err(
-                    &format!("{path}.ai_credit_pool"),
-                    format!(
-                        "`ai_credit_pool` is `true` or `false`, not {}",
-                        shown(other)
-                    ),
-                );
-                false
-            }
-        };
-        let name = entry.get("name").and_then(Value::as_str).unwrap_or("?");
-        for kind in ResourceType::ALL {
-            let key = kind.key();
-            let list_path = format!("{path}.{key}");
-            let list = match entry.get(key) {
-                None | Some(Value::Null) => continue,
-                Some(Value::Sequence(list)) => list,
-                Some(_) => {
-                    err(
-                        &list_path,
-                        format!("`{key}` is a list, like `{key}: [{}]`", example(kind)),
-                    );
-                    continue;
-                }
-            };
-            if pool
-                && matches!(kind, ResourceType::Organization | ResourceType::Repository)
-                && !list.is_empty()
-            {
-                err(
-                    &list_path,
-                    format!(
-                        "`ai_credit_pool: true` is only for cost centers of users and enterprise teams (GitHub's rule): move the {key} of `{name}` to another cost center, or set `ai_credit_pool: false`"
-                    ),
-                );
-            }
-            for (j, value) in list.iter().enumerate() {
-                let item_path = format!("{list_path}[{j}]");
-                let Some(text) = value.as_str() else {
-                    err(
-                        &item_path,
-                        format!(
-                            "a {} is a name like `{}`, not {}",
-                            kind.noun(),
-                            example(kind),
-                            shown(value)
-                        ),
-                    );
-                    continue;
-                };
-                if let Err(why) = valid(kind, text) {
-                    err(
-                        &item_path,
-                        format!("`{text}` is not a valid {}: {why}", kind.noun()),
-                    );
-                    continue;
-                }
-                let resource = Resource::new(kind, text);
-                let at = file
-                    .error(&item_path, String::new())
-                    .position
-                    .map_or(1, |p| p.line);
-                if let Some((other, first)) = owners.insert(resource.key(), (name.to_string(), at))
-                {
-                    err(
-                        &item_path,
-                        format!(
-                            "{} `{text}` is in two cost centers, `{other}` (line {first}) and `{name}`: a resource belongs to one cost center; remove it from one",
-                            kind.noun()
-                        ),
-                    );
-                }
-            }
-        }
+        check_entry(file, &format!("cost_centers[{i}]"), item, &mut seen, errors);
     }
     for name in file.ignored("cost_centers") {
-        if let Some(line) = names.get(&name.to_lowercase()) {
-            err(
+        if let Some(line) = seen.names.get(&name.to_lowercase()) {
+            errors.push(file.error(
                 "ignore.cost_centers",
-                format!(
-                    "cost center `{name}` is both declared (line {line}) and ignored: remove it from one of the two"
-                ),
-            );
+                format!("cost center `{name}` is both declared (line {line}) and ignored: remove it from one of the two"),
+            ));
         }
     }
     if let Some(Value::Mapping(ignore)) = file.get("ignore")
         && let Some(listed) = ignore.get("cost_centers")
         && !matches!(listed, Value::Sequence(names) if names.iter().all(|n| n.as_str().is_some()))
     {
-        err(
+        errors.push(file.error(
             "ignore.cost_centers",
             "`ignore.cost_centers` is a list of cost center names, like `[Legacy]`".into(),
+        ));
+    }
+}
+
+/// One cost center: its keys, name, `renamed_from`, pool and resources.
+fn check_entry(
+    file: &FileSections<'_>,
+    path: &str,
+    item: &Value,
+    seen: &mut Seen,
+    errors: &mut Vec<FileError>,
+) {
+    let mut err = |path: &str, message: String| errors.push(file.error(path, message));
+    let Value::Mapping(entry) = item else {
+        err(
+            path,
+            "a cost center is a mapping like `{name: Engineering, users: [alice]}`".into(),
         );
+        return;
+    };
+    for key in entry.keys() {
+        if !key.as_str().is_some_and(|k| KEYS.contains(&k)) {
+            let shown = key.as_str().unwrap_or("?");
+            err(
+                &format!("{path}.{shown}#key"),
+                format!(
+                    "unknown key `{shown}` in a cost center: allowed here: {}",
+                    KEYS.join(", ")
+                ),
+            );
+        }
+    }
+    let line = file.line(path);
+    match entry.get("name") {
+        Some(Value::String(name)) if !name.trim().is_empty() && name.len() <= MAX_NAME => {
+            if let Some(first) = seen.names.insert(name.to_lowercase(), line) {
+                err(
+                    &format!("{path}.name"),
+                    format!(
+                        "cost center `{name}` is declared twice (first at line {first}): names compare case-insensitively; remove one"
+                    ),
+                );
+            }
+        }
+        Some(other) => err(
+            &format!("{path}.name"),
+            format!(
+                "a cost center's `name` is text of 1 to {MAX_NAME} characters, not {}",
+                shown(other)
+            ),
+        ),
+        None => err(path, "a cost center needs a `name`".into()),
+    }
+    if let Some(from) = entry.get("renamed_from")
+        && !matches!(from, Value::String(s) if !s.trim().is_empty())
+    {
+        err(
+            &format!("{path}.renamed_from"),
+            "`renamed_from` is the cost center's name at GitHub today".into(),
+        );
+    }
+    let pool = match entry.get("ai_credit_pool") {
+        None => false,
+        Some(Value::Bool(pool)) => *pool,
+        Some(other) => {
+            err(
+                &format!("{path}.ai_credit_pool"),
+                format!(
+                    "`ai_credit_pool` is `true` or `false`, not {}",
+                    shown(other)
+                ),
+            );
+            false
+        }
+    };
+    let name = entry.get("name").and_then(Value::as_str).unwrap_or("?");
+    for kind in ResourceType::ALL {
+        check_resources(file, path, entry, kind, (name, pool), seen, errors);
+    }
+}
+
+/// One resource list of a cost center named `name` (with its pool setting).
+fn check_resources(
+    file: &FileSections<'_>,
+    path: &str,
+    entry: &yaml_serde::Mapping,
+    kind: ResourceType,
+    (name, pool): (&str, bool),
+    seen: &mut Seen,
+    errors: &mut Vec<FileError>,
+) {
+    let mut err = |path: &str, message: String| errors.push(file.error(path, message));
+    let key = kind.key();
+    let list_path = format!("{path}.{key}");
+    let list = match entry.get(key) {
+        None | Some(Value::Null) => return,
+        Some(Value::Sequence(list)) => list,
+        Some(_) => {
+            err(
+                &list_path,
+                format!("`{key}` is a list, like `{key}: [{}]`", example(kind)),
+            );
+            return;
+        }
+    };
+    let others = matches!(kind, ResourceType::Organization | ResourceType::Repository);
+    if pool && others && !list.is_empty() {
+        err(
+            &list_path,
+            format!(
+                "`ai_credit_pool: true` is only for cost centers of users and enterprise teams (GitHub's rule): move the {key} of `{name}` to another cost center, or set `ai_credit_pool: false`"
+            ),
+        );
+    }
+    for (j, value) in list.iter().enumerate() {
+        let item_path = format!("{list_path}[{j}]");
+        let Some(text) = value.as_str() else {
+            err(
+                &item_path,
+                format!(
+                    "a {} is a name like `{}`, not {}",
+                    kind.noun(),
+                    example(kind),
+                    shown(value)
+                ),
+            );
+            continue;
+        };
+        if let Err(why) = valid(kind, text) {
+            err(
+                &item_path,
+                format!("`{text}` is not a valid {}: {why}", kind.noun()),
+            );
+            continue;
+        }
+        let resource = Resource::new(kind, text);
+        let at = file.line(&item_path);
+        if let Some((other, first)) = seen.owners.insert(resource.key(), (name.to_string(), at)) {
+            err(
+                &item_path,
+                format!(
+                    "{} `{text}` is in two cost centers, `{other}` (line {first}) and `{name}`: a resource belongs to one cost center; remove it from one",
+                    kind.noun()
+                ),
+            );
+        }
     }
 }
 

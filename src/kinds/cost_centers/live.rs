@@ -69,12 +69,12 @@ pub fn base(enterprise: &str) -> String {
     format!("/enterprises/{enterprise}/settings/billing/cost-centers")
 }
 
-/// The active cost centers of `enterprise`; those named in `full` (lowercased) with every
-/// page of their resources, the others with the resources the list gives.
+/// The active cost centers of `enterprise`; those named in `full` (lowercased; `None`:
+/// all) with every page of their resources, the others with the resources the list gives.
 pub async fn fetch(
     client: &Client,
     enterprise: &str,
-    full: &std::collections::BTreeSet<String>,
+    full: Option<&std::collections::BTreeSet<String>>,
 ) -> Result<Vec<LiveCostCenter>, GitHubError> {
     let (listed, _) = client
         .get_json::<Listed>(&format!("{}?state=active", base(enterprise)))
@@ -84,7 +84,8 @@ pub async fn fetch(
         if cost_center.state.as_deref().is_some_and(|s| s != "active") {
             continue;
         }
-        let resources = if full.contains(&cost_center.name.to_lowercase()) {
+        let resources = if full.is_none_or(|names| names.contains(&cost_center.name.to_lowercase()))
+        {
             every_page(client, enterprise, &cost_center.id).await?
         } else {
             resources(cost_center.resources)

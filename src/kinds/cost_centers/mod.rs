@@ -21,7 +21,6 @@ use crate::kinds::{
 };
 use crate::model::TargetKind;
 use crate::plan::{Change, Method, PlanMeta, Request};
-use anyhow::Context as _;
 use futures::future::BoxFuture;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -161,113 +160,27 @@ impl Kind for CostCenters {
     }
 
     fn line(&self, change: &Change) -> Line {
-        let line = |sign, group: &str, noun: &str, subject: &str, reason: String| Line {
+        let (sign, group, noun, subject, before_after, reason) = match change.decode() {
+            Some(change) => words(change),
+            None => (
+                Sign::Update,
+                "Cost center changes",
+                "cost center".to_string(),
+                change.action().to_string(),
+                None,
+                String::new(),
+            ),
+        };
+        Line {
             sign,
             group: group.to_string(),
-            noun: noun.to_string(),
-            subject: subject.to_string(),
+            noun,
+            subject,
             label: None,
-            change: None,
+            change: before_after,
             reason,
             note: change.note().map(str::to_string),
             details: Vec::new(),
-        };
-        match change.decode::<CostCenterChange>() {
-            Some(CostCenterChange::Create {
-                name,
-                ai_credit_pool,
-                reason,
-            }) => {
-                let pool = if ai_credit_pool {
-                    ", AI-credit pool on"
-                } else {
-                    ""
-                };
-                line(
-                    Sign::Add,
-                    "Cost centers created",
-                    "cost center",
-                    &name,
-                    format!("{reason}{pool}"),
-                )
-            }
-            Some(CostCenterChange::Update {
-                name,
-                renamed_from,
-                ai_credit_pool,
-                reason,
-                ..
-            }) => {
-                let mut l = line(
-                    Sign::Update,
-                    "Cost centers changed",
-                    "cost center",
-                    &name,
-                    reason,
-                );
-                l.change = match (renamed_from, ai_credit_pool) {
-                    (Some(from), None) => Some((from, name.clone())),
-                    (None, Some(pool)) => Some((pool_word(!pool), pool_word(pool))),
-                    (Some(from), Some(pool)) => Some((
-                        format!("{from}, {}", pool_word(!pool)),
-                        format!("{name}, {}", pool_word(pool)),
-                    )),
-                    (None, None) => None,
-                };
-                l
-            }
-            Some(CostCenterChange::AddResource {
-                cost_center,
-                resource_type,
-                name,
-                moved_from,
-            }) => match moved_from {
-                Some(from) => line(
-                    Sign::Update,
-                    "Resources moved",
-                    resource_type.noun(),
-                    &name,
-                    format!("moves from {from} to {cost_center}"),
-                ),
-                None => line(
-                    Sign::Add,
-                    "Resources added",
-                    resource_type.noun(),
-                    &name,
-                    format!("to {cost_center}"),
-                ),
-            },
-            Some(CostCenterChange::RemoveResource {
-                resource_type,
-                name,
-                reason,
-                ..
-            }) => line(
-                Sign::Remove,
-                "Resources removed",
-                resource_type.noun(),
-                &name,
-                reason,
-            ),
-            Some(CostCenterChange::Archive {
-                name,
-                resources,
-                reason,
-                ..
-            }) => line(
-                Sign::Remove,
-                "Cost centers archived",
-                "cost center",
-                &name,
-                format!("{reason}; {resources} resource(s) leave it"),
-            ),
-            None => line(
-                Sign::Update,
-                "Cost center changes",
-                "cost center",
-                change.action(),
-                String::new(),
-            ),
         }
     }
 
@@ -470,22 +383,9 @@ impl SectionKind for CostCenters {
                         .chain(d.renamed_from.iter().map(|f| f.to_lowercase()))
                 })
                 .collect();
-            let live = live::fetch(client, enterprise, &declared)
+            let live = live::fetch(client, enterprise, Some(&declared))
                 .await
-                .map_err(|error| {
-                    let hint = error
-                        .status()
-                        .filter(|s| matches!(s, 401 | 403))
-                        .map(|_| PERMISSION);
-                    let error = anyhow::Error::new(error);
-                    match hint {
-                        Some(hint) => error.context(hint),
-                        None => error,
-                    }
-                })
-                .with_context(|| {
-                    format!("cannot list the cost centers of enterprise `{enterprise}`")
-                })?;
+                .map_err(|error| with_hint(error, enterprise))?;
             Ok(plan::plan(
                 &section,
                 &live,
@@ -495,6 +395,144 @@ impl SectionKind for CostCenters {
                 },
             ))
         })
+    }
+}
+
+/// Every active cost center of `enterprise` with every page of its resources (`export`).
+pub async fn fetch_all(
+    client: &crate::github::Client,
+    enterprise: &str,
+) -> anyhow::Result<Vec<LiveCostCenter>> {
+    live::fetch(client, enterprise, None)
+        .await
+        .map_err(|e| with_hint(e, enterprise))
+}
+
+/// A read error with the permission hint (401/403) and what was read.
+fn with_hint(error: GitHubError, enterprise: &str) -> anyhow::Error {
+    let hint = error
+        .status()
+        .filter(|s| matches!(s, 401 | 403))
+        .map(|_| PERMISSION);
+    let error = anyhow::Error::new(error);
+    let error = match hint {
+        Some(hint) => error.context(hint),
+        None => error,
+    };
+    error.context(format!(
+        "cannot list the cost centers of enterprise `{enterprise}`"
+    ))
+}
+
+/// A change's sign, group, noun, subject, before and after, and reason.
+type Words = (
+    Sign,
+    &'static str,
+    String,
+    String,
+    Option<(String, String)>,
+    String,
+);
+
+fn words(change: CostCenterChange) -> Words {
+    let cost_center = || "cost center".to_string();
+    match change {
+        CostCenterChange::Create {
+            name,
+            ai_credit_pool,
+            reason,
+        } => {
+            let pool = if ai_credit_pool {
+                ", AI-credit pool on"
+            } else {
+                ""
+            };
+            (
+                Sign::Add,
+                "Cost centers created",
+                cost_center(),
+                name,
+                None,
+                format!("{reason}{pool}"),
+            )
+        }
+        CostCenterChange::Update {
+            name,
+            renamed_from,
+            ai_credit_pool,
+            reason,
+            ..
+        } => {
+            let before_after = match (renamed_from, ai_credit_pool) {
+                (Some(from), None) => Some((from, name.clone())),
+                (None, Some(pool)) => Some((pool_word(!pool), pool_word(pool))),
+                (Some(from), Some(pool)) => Some((
+                    format!("{from}, {}", pool_word(!pool)),
+                    format!("{name}, {}", pool_word(pool)),
+                )),
+                (None, None) => None,
+            };
+            (
+                Sign::Update,
+                "Cost centers changed",
+                cost_center(),
+                name,
+                before_after,
+                reason,
+            )
+        }
+        CostCenterChange::AddResource {
+            cost_center: to,
+            resource_type,
+            name,
+            moved_from,
+        } => {
+            let noun = resource_type.noun().to_string();
+            match moved_from {
+                Some(from) => (
+                    Sign::Update,
+                    "Resources moved",
+                    noun,
+                    name,
+                    None,
+                    format!("moves from {from} to {to}"),
+                ),
+                None => (
+                    Sign::Add,
+                    "Resources added",
+                    noun,
+                    name,
+                    None,
+                    format!("to {to}"),
+                ),
+            }
+        }
+        CostCenterChange::RemoveResource {
+            resource_type,
+            name,
+            reason,
+            ..
+        } => (
+            Sign::Remove,
+            "Resources removed",
+            resource_type.noun().to_string(),
+            name,
+            None,
+            reason,
+        ),
+        CostCenterChange::Archive {
+            name,
+            resources,
+            reason,
+            ..
+        } => (
+            Sign::Remove,
+            "Cost centers archived",
+            cost_center(),
+            name,
+            None,
+            format!("{reason}; {resources} resource(s) leave it"),
+        ),
     }
 }
 

@@ -75,92 +75,136 @@ struct Target<'a> {
 }
 
 pub fn plan(file: &CostCenterFile, live: &[LiveCostCenter], context: &Context<'_>) -> Section {
-    let mut section = Section {
-        digest: digest(live),
-        ..Section::default()
+    let mut warnings = Vec::new();
+    let targets = match_targets(file, live, &mut warnings);
+    let mut planner = Planner {
+        base: base(context.enterprise),
+        // Where each resource sits today, and what the file puts anywhere.
+        today: live
+            .iter()
+            .flat_map(|c| c.resources.iter().map(move |r| (r.key(), c.name.as_str())))
+            .collect(),
+        declared_in: file
+            .declared
+            .iter()
+            .flat_map(|d| d.resources.iter().map(Resource::key))
+            .collect(),
+        changes: Vec::new(),
+        requests: Requests::default(),
+        warnings,
     };
-    let targets = match_targets(file, live, &mut section.warnings);
-    let base = base(context.enterprise);
-    let mut changes = Vec::new();
-    let (mut creates, mut updates, mut adds, mut removes, mut late_updates, mut archives) =
-        (vec![], vec![], vec![], vec![], vec![], vec![]);
-    // Where each resource sits today, and where the file puts it.
-    let today: BTreeMap<(ResourceType, String), &str> = live
-        .iter()
-        .flat_map(|c| c.resources.iter().map(move |r| (r.key(), c.name.as_str())))
-        .collect();
-    let declared_in: BTreeSet<(ResourceType, String)> = file
-        .declared
-        .iter()
-        .flat_map(|d| d.resources.iter().map(Resource::key))
-        .collect();
     for target in &targets {
-        let d = target.declared;
-        match target.live {
-            None => {
-                changes.push(CostCenterChange::Create {
-                    name: d.name.clone(),
-                    ai_credit_pool: d.ai_credit_pool,
-                    reason: "declared".into(),
-                });
-                let mut body = json!({"name": d.name});
-                if d.ai_credit_pool {
-                    body["ai_credit_pool_enabled"] = json!(true);
-                }
-                creates.push(Request {
-                    kind: None,
-                    method: Method::Post,
-                    path: base.clone(),
-                    body,
-                    creates: Some(placeholder(&d.name)),
-                });
-            }
-            Some(l) => {
-                let renamed = (l.name != d.name).then(|| l.name.clone());
-                let pool = (l.ai_credit_pool != d.ai_credit_pool).then_some(d.ai_credit_pool);
-                if renamed.is_some() || pool.is_some() {
-                    let reason = match (&renamed, pool) {
-                        (Some(_), Some(_)) => "renamed, pool changed in the file",
-                        (Some(_), None) => "renamed in the file",
-                        _ => "pool changed in the file",
-                    };
-                    changes.push(CostCenterChange::Update {
-                        id: l.id.clone(),
-                        name: d.name.clone(),
-                        renamed_from: renamed.clone(),
-                        ai_credit_pool: pool,
-                        reason: reason.into(),
-                    });
-                    let mut body = Map::new();
-                    if renamed.is_some() {
-                        body.insert("name".into(), json!(d.name));
-                    }
-                    if let Some(pool) = pool {
-                        body.insert("ai_credit_pool_enabled".into(), json!(pool));
-                    }
-                    let request = Request {
-                        kind: None,
-                        method: Method::Patch,
-                        path: format!("{base}/{}", l.id),
-                        body: Value::Object(body),
-                        creates: None,
-                    };
-                    // GitHub allows the pool only on a cost center of users and teams:
-                    // switched on after its organizations and repositories are removed.
-                    let holds_others = l.resources.iter().any(|r| {
-                        matches!(
-                            r.kind,
-                            ResourceType::Organization | ResourceType::Repository
-                        )
-                    });
-                    if pool == Some(true) && holds_others {
-                        late_updates.push(request);
-                    } else {
-                        updates.push(request);
-                    }
-                }
-            }
+        planner.create_or_update(target);
+        planner.add_resources(target);
+        planner.remove_resources(target);
+    }
+    let matched: BTreeSet<&str> = targets
+        .iter()
+        .filter_map(|t| t.live.map(|l| l.id.as_str()))
+        .collect();
+    for l in live {
+        if !matched.contains(l.id.as_str()) && !file.ignored.contains(&l.name.to_lowercase()) {
+            planner.unmanaged(l, file.remove_unmanaged);
         }
+    }
+    planner.finish(live, context.max_removals)
+}
+
+/// The requests by step, sent in this order.
+#[derive(Default)]
+struct Requests {
+    creates: Vec<Request>,
+    updates: Vec<Request>,
+    adds: Vec<Request>,
+    removes: Vec<Request>,
+    /// Pools switched on once organizations and repositories are out.
+    late_updates: Vec<Request>,
+    archives: Vec<Request>,
+}
+
+/// The state of one planning run, carried from step to step.
+struct Planner<'a> {
+    base: String,
+    today: BTreeMap<(ResourceType, String), &'a str>,
+    declared_in: BTreeSet<(ResourceType, String)>,
+    changes: Vec<CostCenterChange>,
+    requests: Requests,
+    warnings: Vec<String>,
+}
+
+fn request(method: Method, path: String, body: Value, creates: Option<String>) -> Request {
+    Request {
+        kind: None,
+        method,
+        path,
+        body,
+        creates,
+    }
+}
+
+impl Planner<'_> {
+    /// A cost center GitHub lacks is created; one whose name or pool differs is updated.
+    fn create_or_update(&mut self, target: &Target<'_>) {
+        let d = target.declared;
+        let Some(l) = target.live else {
+            self.changes.push(CostCenterChange::Create {
+                name: d.name.clone(),
+                ai_credit_pool: d.ai_credit_pool,
+                reason: "declared".into(),
+            });
+            let mut body = json!({"name": d.name});
+            if d.ai_credit_pool {
+                body["ai_credit_pool_enabled"] = json!(true);
+            }
+            let creates = Some(placeholder(&d.name));
+            let create = request(Method::Post, self.base.clone(), body, creates);
+            self.requests.creates.push(create);
+            return;
+        };
+        let renamed = (l.name != d.name).then(|| l.name.clone());
+        let pool = (l.ai_credit_pool != d.ai_credit_pool).then_some(d.ai_credit_pool);
+        if renamed.is_none() && pool.is_none() {
+            return;
+        }
+        let reason = match (&renamed, pool) {
+            (Some(_), Some(_)) => "renamed, pool changed in the file",
+            (Some(_), None) => "renamed in the file",
+            _ => "pool changed in the file",
+        };
+        self.changes.push(CostCenterChange::Update {
+            id: l.id.clone(),
+            name: d.name.clone(),
+            renamed_from: renamed.clone(),
+            ai_credit_pool: pool,
+            reason: reason.into(),
+        });
+        let mut body = Map::new();
+        if renamed.is_some() {
+            body.insert("name".into(), json!(d.name));
+        }
+        if let Some(pool) = pool {
+            body.insert("ai_credit_pool_enabled".into(), json!(pool));
+        }
+        let path = format!("{}/{}", self.base, l.id);
+        let update = request(Method::Patch, path, Value::Object(body), None);
+        // GitHub allows the pool only on a cost center of users and teams: switched on
+        // after its organizations and repositories are removed.
+        let holds_others = l.resources.iter().any(|r| {
+            matches!(
+                r.kind,
+                ResourceType::Organization | ResourceType::Repository
+            )
+        });
+        if pool == Some(true) && holds_others {
+            self.requests.late_updates.push(update);
+        } else {
+            self.requests.updates.push(update);
+        }
+    }
+
+    /// The declared resources it lacks; one in another cost center today moves.
+    fn add_resources(&mut self, target: &Target<'_>) {
+        let d = target.declared;
         let has: BTreeSet<_> = target
             .live
             .map(|l| l.resources.iter().map(Resource::key).collect())
@@ -170,7 +214,8 @@ pub fn plan(file: &CostCenterFile, live: &[LiveCostCenter], context: &Context<'_
             if has.contains(&r.key()) {
                 continue;
             }
-            let moved_from = today
+            let moved_from = self
+                .today
                 .get(&r.key())
                 .filter(|from| {
                     target
@@ -178,7 +223,7 @@ pub fn plan(file: &CostCenterFile, live: &[LiveCostCenter], context: &Context<'_
                         .is_none_or(|l| !l.name.eq_ignore_ascii_case(from))
                 })
                 .map(|from| from.to_string());
-            changes.push(CostCenterChange::AddResource {
+            self.changes.push(CostCenterChange::AddResource {
                 cost_center: d.name.clone(),
                 resource_type: r.kind,
                 name: r.name.clone(),
@@ -186,76 +231,86 @@ pub fn plan(file: &CostCenterFile, live: &[LiveCostCenter], context: &Context<'_
             });
             added.push(r);
         }
-        adds.extend(batches(
-            Method::Post,
-            &format!("{base}/{}/resource", target.id),
-            &added,
-        ));
-        if let Some(l) = target.live {
-            let wanted: BTreeSet<_> = d.resources.iter().map(Resource::key).collect();
-            let mut removed = Vec::new();
-            for r in sorted(&l.resources) {
-                // A resource the file puts in another cost center moves there instead.
-                if wanted.contains(&r.key()) || declared_in.contains(&r.key()) {
-                    continue;
-                }
-                changes.push(CostCenterChange::RemoveResource {
-                    cost_center: d.name.clone(),
-                    resource_type: r.kind,
-                    name: r.name.clone(),
-                    reason: format!("not in `{}` in the file", d.name),
-                });
-                removed.push(r);
-            }
-            removes.extend(batches(
-                Method::Delete,
-                &format!("{base}/{}/resource", l.id),
-                &removed,
-            ));
-        }
+        let path = format!("{}/{}/resource", self.base, target.id);
+        self.requests
+            .adds
+            .extend(batches(Method::Post, &path, &added));
     }
-    let matched: BTreeSet<&str> = targets
-        .iter()
-        .filter_map(|t| t.live.map(|l| l.id.as_str()))
-        .collect();
-    for l in live {
-        if matched.contains(l.id.as_str()) || file.ignored.contains(&l.name.to_lowercase()) {
-            continue;
+
+    /// The resources the file no longer lists there, unless it moves them elsewhere.
+    fn remove_resources(&mut self, target: &Target<'_>) {
+        let Some(l) = target.live else {
+            return;
+        };
+        let d = target.declared;
+        let wanted: BTreeSet<_> = d.resources.iter().map(Resource::key).collect();
+        let mut removed = Vec::new();
+        for r in sorted(&l.resources) {
+            if wanted.contains(&r.key()) || self.declared_in.contains(&r.key()) {
+                continue;
+            }
+            self.changes.push(CostCenterChange::RemoveResource {
+                cost_center: d.name.clone(),
+                resource_type: r.kind,
+                name: r.name.clone(),
+                reason: format!("not in `{}` in the file", d.name),
+            });
+            removed.push(r);
         }
-        if file.remove_unmanaged {
-            changes.push(CostCenterChange::Archive {
-                id: l.id.clone(),
-                name: l.name.clone(),
-                resources: l.resources.len(),
-                reason: "not in the file (unmanaged: {cost_centers: remove})".into(),
-            });
-            archives.push(Request {
-                kind: None,
-                method: Method::Delete,
-                path: format!("{base}/{}", l.id),
-                body: Value::Null,
-                creates: None,
-            });
-        } else {
-            section.warnings.push(format!(
+        let path = format!("{}/{}/resource", self.base, l.id);
+        self.requests
+            .removes
+            .extend(batches(Method::Delete, &path, &removed));
+    }
+
+    /// A live cost center the file neither declares nor ignores: archived, or listed.
+    fn unmanaged(&mut self, l: &LiveCostCenter, remove: bool) {
+        if !remove {
+            self.warnings.push(format!(
                 "cost center `{}` ({} resource(s)) is not in the file and is left alone (unmanaged: {{cost_centers: warn}}, the default): declare it, ignore it, or set `unmanaged: {{cost_centers: remove}}` to archive it",
                 l.name,
                 l.resources.len()
             ));
+            return;
+        }
+        self.changes.push(CostCenterChange::Archive {
+            id: l.id.clone(),
+            name: l.name.clone(),
+            resources: l.resources.len(),
+            reason: "not in the file (unmanaged: {cost_centers: remove})".into(),
+        });
+        let path = format!("{}/{}", self.base, l.id);
+        self.requests
+            .archives
+            .push(request(Method::Delete, path, Value::Null, None));
+    }
+
+    /// The changes in the order they are sent, the requests, the guard.
+    fn finish(mut self, live: &[LiveCostCenter], limit: Option<RemovalLimit>) -> Section {
+        self.changes.sort_by_key(|c| match c {
+            CostCenterChange::Create { .. } => 0,
+            CostCenterChange::Update { .. } => 1,
+            CostCenterChange::AddResource { .. } => 2,
+            CostCenterChange::RemoveResource { .. } => 3,
+            CostCenterChange::Archive { .. } => 4,
+        });
+        let r = self.requests;
+        Section {
+            digest: digest(live),
+            blocked: guard(&self.changes, live, limit),
+            changes: self.changes.iter().map(Change::of).collect(),
+            requests: [
+                r.creates,
+                r.updates,
+                r.adds,
+                r.removes,
+                r.late_updates,
+                r.archives,
+            ]
+            .concat(),
+            warnings: self.warnings,
         }
     }
-    // Shown in the order they are sent.
-    changes.sort_by_key(|c| match c {
-        CostCenterChange::Create { .. } => 0,
-        CostCenterChange::Update { .. } => 1,
-        CostCenterChange::AddResource { .. } => 2,
-        CostCenterChange::RemoveResource { .. } => 3,
-        CostCenterChange::Archive { .. } => 4,
-    });
-    section.blocked = guard(&changes, live, context.max_removals);
-    section.changes = changes.iter().map(Change::of).collect();
-    section.requests = [creates, updates, adds, removes, late_updates, archives].concat();
-    section
 }
 
 /// Each declared cost center with the live one it is (by name, case-insensitively, else by
