@@ -314,6 +314,16 @@ pub struct AddArgs {
     /// Free text shown in plans
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+    /// Edit the cost center NAME of an enterprise file instead: its `users`, or with
+    /// --team, --org or --repo its enterprise teams, organizations or repositories
+    #[arg(long, value_name = "NAME")]
+    pub cost_center: Option<String>,
+    /// With --cost-center: the names are organizations
+    #[arg(long, requires = "cost_center", conflicts_with_all = ["team", "repo"])]
+    pub org: bool,
+    /// With --cost-center: the names are repositories (`owner/name`)
+    #[arg(long, requires = "cost_center", conflicts_with = "team")]
+    pub repo: bool,
     /// Print the diff instead of writing the file
     #[arg(long)]
     pub dry_run: bool,
@@ -327,6 +337,16 @@ pub struct RemoveArgs {
     /// Edit `teams` (`enterprise_teams` in an enterprise file) instead of `users`
     #[arg(long)]
     pub team: bool,
+    /// Edit the cost center NAME of an enterprise file instead: its `users`, or with
+    /// --team, --org or --repo its enterprise teams, organizations or repositories
+    #[arg(long, value_name = "NAME")]
+    pub cost_center: Option<String>,
+    /// With --cost-center: the names are organizations
+    #[arg(long, requires = "cost_center", conflicts_with_all = ["team", "repo"])]
+    pub org: bool,
+    /// With --cost-center: the names are repositories (`owner/name`)
+    #[arg(long, requires = "cost_center", conflicts_with = "team")]
+    pub repo: bool,
     /// Print the diff instead of writing the file
     #[arg(long)]
     pub dry_run: bool,

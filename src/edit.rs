@@ -28,6 +28,36 @@ pub enum EditError {
     NotAList { key: String },
     #[error("{} not in `{key}`: nothing was changed", quoted(.names))]
     NotFound { key: String, names: Vec<String> },
+    #[error("no cost center `{0}` in the file's `cost_centers:`: add it first (`- name: {0}`)")]
+    NoCostCenter(String),
+    #[error(
+        "cost center `{0}` is written on one line (`{{name: …}}`): edit it by hand, or write it as a block mapping"
+    )]
+    FlowCostCenter(String),
+}
+
+/// Where a list is: a top-level key, or a key of one cost center of `cost_centers:`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListAt<'a> {
+    Top(&'a str),
+    CostCenter { name: &'a str, key: &'a str },
+}
+
+impl std::fmt::Display for ListAt<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListAt::Top(key) => write!(f, "`{key}`"),
+            ListAt::CostCenter { name, key } => write!(f, "`{key}` of cost center `{name}`"),
+        }
+    }
+}
+
+impl ListAt<'_> {
+    fn key(&self) -> &str {
+        match self {
+            ListAt::Top(key) | ListAt::CostCenter { key, .. } => key,
+        }
+    }
 }
 
 fn quoted(names: &[String]) -> String {
@@ -57,9 +87,16 @@ struct Item {
 enum Shape {
     /// No such key at the top.
     Absent,
-    /// `key:` with no value (null), on this 0-based line.
+    /// `key:` with no value (null), on this 0-based line, the key at column `indent`.
     Empty {
         key_line: usize,
+        indent: usize,
+    },
+    /// No such key in a nested block mapping: a new `key:` goes at byte `at`, with its
+    /// keys' `indent`.
+    AbsentIn {
+        at: usize,
+        indent: usize,
     },
     Block(Vec<Item>),
     Flow {
@@ -130,63 +167,151 @@ impl<'t> Doc<'t> {
 
 /// Reads the shape of the top-level list `key`; `name_key` names a mapping entry
 /// (`login` or `slug`).
-fn shape(doc: &Doc<'_>, key: &str, name_key: &str) -> Result<Shape, EditError> {
+fn shape(doc: &Doc<'_>, at: ListAt<'_>, name_key: &str) -> Result<Shape, EditError> {
     let mut parser = Parser::new_from_str(doc.text);
     let mut events = Vec::new();
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| EditError::Unparsable(e.to_string()))?;
         events.push((event, span));
     }
-    // Find the top mapping's key.
+    let root = events
+        .iter()
+        .position(|(e, _)| matches!(e, Event::MappingStart(..)));
+    let Some(root) = root else {
+        return Ok(Shape::Absent);
+    };
+    match at {
+        ListAt::Top(key) => match entry_value(doc, &events, root, key) {
+            Some((value, key_line, indent)) => {
+                value_shape(doc, &events[value..], key, (key_line, indent), name_key)
+            }
+            None => Ok(Shape::Absent),
+        },
+        ListAt::CostCenter { name, key } => {
+            cost_center_shape(doc, &events, root, name, key, name_key)
+        }
+    }
+}
+
+/// The index of the event that ends the node starting at `events[i]`.
+fn node_end(events: &[(Event<'_>, Span)], i: usize) -> usize {
+    if !matches!(
+        events.get(i),
+        Some((Event::MappingStart(..) | Event::SequenceStart(..), _))
+    ) {
+        return i;
+    }
     let mut depth = 0usize;
-    let mut expecting_key = false;
-    let mut i = 0;
+    for (j, (event, _)) in events.iter().enumerate().skip(i) {
+        match event {
+            Event::MappingStart(..) | Event::SequenceStart(..) => depth += 1,
+            Event::MappingEnd | Event::SequenceEnd => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+/// In the mapping starting at `events[mapping]`: the index of `key`'s value, the key's
+/// 0-based line and column.
+fn entry_value(
+    doc: &Doc<'_>,
+    events: &[(Event<'_>, Span)],
+    mapping: usize,
+    key: &str,
+) -> Option<(usize, usize, usize)> {
+    let mut i = mapping + 1;
     while i < events.len() {
         let (event, span) = &events[i];
         match event {
-            Event::MappingStart(..) => {
-                depth += 1;
-                expecting_key = depth == 1;
-            }
-            Event::SequenceStart(..) => depth += 1,
-            Event::MappingEnd | Event::SequenceEnd => {
-                depth = depth.saturating_sub(1);
-                if depth == 1 {
-                    expecting_key = true;
-                }
-            }
-            Event::Scalar(value, ..) if depth == 1 && expecting_key => {
+            Event::MappingEnd => return None,
+            Event::Scalar(value, ..) => {
                 if value == key {
-                    let key_line = doc.line_of(doc.byte(span.start.index()));
-                    return value_shape(doc, &events[i + 1..], key, key_line, name_key);
+                    let at = doc.byte(span.start.index());
+                    let line = doc.line_of(at);
+                    return Some((i + 1, line, at - doc.line_starts[line]));
                 }
-                // Skip the value: a scalar, or a nested node.
-                i += 1;
-                if let Some((Event::MappingStart(..) | Event::SequenceStart(..), _)) = events.get(i)
-                {
-                    let mut nested = 0usize;
-                    while i < events.len() {
-                        match events[i].0 {
-                            Event::MappingStart(..) | Event::SequenceStart(..) => nested += 1,
-                            Event::MappingEnd | Event::SequenceEnd => {
-                                nested -= 1;
-                                if nested == 0 {
-                                    break;
-                                }
-                            }
-                            _ => {}
-                        }
-                        i += 1;
-                    }
-                }
-                expecting_key = true;
+                i = node_end(events, i + 1) + 1;
             }
-            Event::DocumentEnd if depth == 0 => break,
-            _ => {}
+            _ => i = node_end(events, i) + 1,
         }
-        i += 1;
     }
-    Ok(Shape::Absent)
+    None
+}
+
+/// The list `key` of the cost center named `name` (case-insensitively).
+fn cost_center_shape(
+    doc: &Doc<'_>,
+    events: &[(Event<'_>, Span)],
+    root: usize,
+    name: &str,
+    key: &str,
+    name_key: &str,
+) -> Result<Shape, EditError> {
+    let missing = || EditError::NoCostCenter(name.to_string());
+    let (list, _, _) = entry_value(doc, events, root, "cost_centers").ok_or_else(missing)?;
+    if !matches!(events.get(list), Some((Event::SequenceStart(..), _))) {
+        return Err(missing());
+    }
+    let mut i = list + 1;
+    while i < events.len() {
+        let (event, span) = &events[i];
+        match event {
+            Event::SequenceEnd => break,
+            Event::MappingStart(..) => {
+                let end = node_end(events, i);
+                let named =
+                    entry_value(doc, events, i, "name").and_then(|(v, _, _)| match &events[v].0 {
+                        Event::Scalar(value, ..) => Some(value.to_string()),
+                        _ => None,
+                    });
+                if named.is_some_and(|n| n.eq_ignore_ascii_case(name)) {
+                    if let Some((value, key_line, indent)) = entry_value(doc, events, i, key) {
+                        return value_shape(
+                            doc,
+                            &events[value..],
+                            key,
+                            (key_line, indent),
+                            name_key,
+                        );
+                    }
+                    let start = doc.byte(span.start.index());
+                    if doc.text[start..].starts_with('{') {
+                        return Err(EditError::FlowCostCenter(name.to_string()));
+                    }
+                    // Its last line: where its last scalar ends (the end events of block
+                    // nodes sit at the next token).
+                    let closes_flow = |span: &Span| {
+                        doc.text[doc.byte(span.start.index())..].starts_with([']', '}'])
+                    };
+                    let last_end = events[i..end]
+                        .iter()
+                        .filter(|(e, span)| match e {
+                            Event::Scalar(..) => true,
+                            Event::SequenceEnd | Event::MappingEnd => closes_flow(span),
+                            _ => false,
+                        })
+                        .map(|(_, span)| doc.span_end(span).max(doc.byte(span.start.index()) + 1))
+                        .max()
+                        .unwrap_or(start);
+                    let last = doc.line_of(last_end.saturating_sub(1).max(start));
+                    let (_, after) = doc.line_range(last);
+                    return Ok(Shape::AbsentIn {
+                        at: after,
+                        indent: start - doc.line_starts[doc.line_of(start)],
+                    });
+                }
+                i = end + 1;
+            }
+            _ => i = node_end(events, i) + 1,
+        }
+    }
+    Err(missing())
 }
 
 /// The shape of the value whose events start at `events[0]`.
@@ -194,18 +319,18 @@ fn value_shape(
     doc: &Doc<'_>,
     events: &[(Event<'_>, Span)],
     key: &str,
-    key_line: usize,
+    (key_line, indent): (usize, usize),
     name_key: &str,
 ) -> Result<Shape, EditError> {
     let not_a_list = || EditError::NotAList {
         key: key.to_string(),
     };
     let Some((first, span)) = events.first() else {
-        return Ok(Shape::Empty { key_line });
+        return Ok(Shape::Empty { key_line, indent });
     };
     match first {
         Event::Scalar(value, ..) if matches!(value.as_ref(), "" | "~" | "null") => {
-            Ok(Shape::Empty { key_line })
+            Ok(Shape::Empty { key_line, indent })
         }
         Event::SequenceStart(..) => {
             let open = doc.byte(span.start.index());
@@ -410,21 +535,46 @@ pub fn add(
     name_key: &str,
     entries: &[NewEntry],
 ) -> Result<String, EditError> {
+    add_at(text, ListAt::Top(key), name_key, entries)
+}
+
+/// `add`, to the list `at`.
+pub fn add_at(
+    text: &str,
+    at: ListAt<'_>,
+    name_key: &str,
+    entries: &[NewEntry],
+) -> Result<String, EditError> {
     with_line_endings(text, |text| {
         let mut text = text.to_string();
         // One entry at a time: each sees the positions the previous one left.
         for entry in entries {
-            text = add_one(&text, key, name_key, entry)?;
+            text = add_one(&text, at, name_key, entry)?;
         }
         Ok(text)
     })
 }
 
-fn add_one(text: &str, key: &str, name_key: &str, entry: &NewEntry) -> Result<String, EditError> {
+fn add_one(
+    text: &str,
+    at: ListAt<'_>,
+    name_key: &str,
+    entry: &NewEntry,
+) -> Result<String, EditError> {
     let doc = Doc::new(text);
     let mut patch = Patch::default();
     let wanted = entry.name.to_ascii_lowercase();
-    match shape(&doc, key, name_key)? {
+    let key = at.key();
+    match shape(&doc, at, name_key)? {
+        Shape::AbsentIn { at, indent } => {
+            let pad = " ".repeat(indent);
+            let dash = format!("{pad}  - ");
+            let mut lines = format!("{pad}{key}:\n{}", block_entry(entry, name_key, &dash));
+            if at == text.len() && !text.ends_with('\n') {
+                lines = format!("\n{}", lines.trim_end_matches('\n'));
+            }
+            patch.replace(at, at, lines);
+        }
         Shape::Absent => {
             let mut out = text.to_string();
             if !out.is_empty() && !out.ends_with('\n') {
@@ -433,9 +583,10 @@ fn add_one(text: &str, key: &str, name_key: &str, entry: &NewEntry) -> Result<St
             out.push_str(&format!("{key}:\n{}", block_entry(entry, name_key, "  - ")));
             return Ok(out);
         }
-        Shape::Empty { key_line } => {
+        Shape::Empty { key_line, indent } => {
             let (_, end) = doc.line_range(key_line);
-            let mut lines = block_entry(entry, name_key, "  - ");
+            let dash = format!("{}  - ", " ".repeat(indent));
+            let mut lines = block_entry(entry, name_key, &dash);
             let at_end_without_break = end == text.len() && !text.ends_with('\n');
             if at_end_without_break {
                 lines = format!("\n{}", lines.trim_end_matches('\n'));
@@ -563,12 +714,23 @@ pub fn remove(
     name_key: &str,
     names: &[String],
 ) -> Result<String, EditError> {
+    remove_at(text, ListAt::Top(key), name_key, names)
+}
+
+/// `remove`, from the list `at`.
+pub fn remove_at(
+    text: &str,
+    at: ListAt<'_>,
+    name_key: &str,
+    names: &[String],
+) -> Result<String, EditError> {
+    let key = at.key();
     with_line_endings(text, |text| {
         let doc = Doc::new(text);
-        let (items, flow) = match shape(&doc, key, name_key)? {
+        let (items, flow) = match shape(&doc, at, name_key)? {
             Shape::Block(items) => (items, false),
             Shape::Flow { items, .. } => (items, true),
-            Shape::Absent | Shape::Empty { .. } => (Vec::new(), false),
+            Shape::Absent | Shape::AbsentIn { .. } | Shape::Empty { .. } => (Vec::new(), false),
         };
         let missing: Vec<String> = names
             .iter()

@@ -498,3 +498,89 @@ fn export_writes_the_cost_centers_and_plans_with_no_change() {
     );
     assert!(fake.state().writes().is_empty());
 }
+
+#[test]
+fn add_and_remove_edit_a_cost_center_losslessly() {
+    let before = "enterprise: initech   # the licences
+users: [alice]
+cost_centers:
+  - name: Engineering
+    users:
+      - alice   # lead
+      - dave
+  - name: Data Science
+    users: [carol, erin]
+";
+    let ws = Workspace::new(before);
+    let url = "http://127.0.0.1:9";
+    let add = ws.run(url, &["add", "--cost-center", "engineering", "bob", "zed"]);
+    assert_eq!(add.status.code(), Some(0), "{}", stderr(&add));
+    let org = ws.run(
+        url,
+        &[
+            "add",
+            "--cost-center",
+            "Engineering",
+            "--org",
+            "initech-web",
+        ],
+    );
+    assert_eq!(org.status.code(), Some(0), "{}", stderr(&org));
+    let remove = ws.run(url, &["remove", "--cost-center", "Data Science", "carol"]);
+    assert_eq!(remove.status.code(), Some(0), "{}", stderr(&remove));
+    let after = std::fs::read_to_string(ws.path("copilot-seats.yaml")).expect("file");
+    assert_eq!(
+        after,
+        "enterprise: initech   # the licences
+users: [alice]
+cost_centers:
+  - name: Engineering
+    users:
+      - alice   # lead
+      - bob
+      - dave
+      - zed
+    organizations:
+      - initech-web
+  - name: Data Science
+    users: [erin]
+"
+    );
+    assert_eq!(ws.run(url, &["validate"]).status.code(), Some(0));
+    // A cost center the file lacks, a bad name, a resource in two cost centers: refused.
+    assert_fails_with(
+        &ws.run(url, &["add", "--cost-center", "Finance", "bob"]),
+        "no cost center `Finance` in the file's `cost_centers:`",
+    );
+    assert_fails_with(
+        &ws.run(
+            url,
+            &["add", "--cost-center", "Engineering", "--repo", "no-slash"],
+        ),
+        "`no-slash` is not a valid repository",
+    );
+    assert_fails_with(
+        &ws.run(url, &["add", "--cost-center", "Data Science", "bob"]),
+        "user `bob` is in two cost centers",
+    );
+    let unchanged = std::fs::read_to_string(ws.path("copilot-seats.yaml")).expect("file");
+    assert_eq!(unchanged, after, "nothing written by a refused edit");
+    // A flow list over several lines ends the cost center: the new key goes after it.
+    let flow = Workspace::new(
+        "enterprise: initech\ncost_centers:\n  - name: Ops\n    users: [bob,\n      dave]\n",
+    );
+    let add = flow.run(
+        url,
+        &["add", "--cost-center", "Ops", "--team", "ent:platform"],
+    );
+    assert_eq!(add.status.code(), Some(0), "{}", stderr(&add));
+    assert_eq!(
+        std::fs::read_to_string(flow.path("copilot-seats.yaml")).expect("file"),
+        "enterprise: initech\ncost_centers:\n  - name: Ops\n    users: [bob,\n      dave]\n    enterprise_teams:\n      - ent:platform\n"
+    );
+    let org_file = Workspace::new("org: acme\nusers: [a]\n");
+    assert_fails_with(
+        &org_file.run(url, &["add", "--cost-center", "X", "a"]),
+        "--cost-center edits an enterprise file",
+    );
+}

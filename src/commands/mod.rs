@@ -19,6 +19,7 @@ pub mod validate;
 use crate::actions;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::{self, FileErrors, LoadedFile};
+use crate::edit;
 use crate::model::{LiveState, TargetKind};
 use crate::pipeline::{self, Pipeline, Shared};
 use crate::plan::{FailedTarget, Lookups, Plan, PlanErrors};
@@ -31,6 +32,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use time::Date;
+
+/// Checks a name given to `add`, with the error to show.
+pub type NameCheck = Box<dyn Fn(&str) -> anyhow::Result<()>>;
 
 /// Exit codes of SPEC 3.
 pub const EXIT_OK: i32 = 0;
@@ -172,6 +176,48 @@ impl<'a> Context<'a> {
             bail!("cannot write `{name}`: {error}; it is unchanged");
         }
         Ok(())
+    }
+
+    /// The list that `add`/`remove` edit: a cost center's resources with `--cost-center`
+    /// (an enterprise file's), else the seats' users or teams; and a check of a name.
+    pub fn list_to_edit<'l>(
+        &self,
+        file: &LoadedFile,
+        cost_center: Option<&'l str>,
+        (team, org, repo): (bool, bool, bool),
+    ) -> anyhow::Result<(edit::ListAt<'l>, &'static str, NameCheck)> {
+        use crate::kinds::cost_centers::{ResourceType, valid};
+        let Some(name) = cost_center else {
+            let list = edit::List::of(file.desired.kind, team);
+            let check = move |n: &str| {
+                (list.valid)(n)
+                    .map_err(|why| anyhow::anyhow!("`{n}` is not a valid {}: {why}", list.what))
+            };
+            return Ok((edit::ListAt::Top(list.key), list.name_key, Box::new(check)));
+        };
+        if file.desired.kind != TargetKind::Enterprise {
+            bail!(
+                "--cost-center edits an enterprise file (`enterprise: SLUG`): cost centers belong to the enterprise"
+            );
+        }
+        let kind = match (team, org, repo) {
+            (true, _, _) => ResourceType::Team,
+            (_, true, _) => ResourceType::Organization,
+            (_, _, true) => ResourceType::Repository,
+            _ => ResourceType::User,
+        };
+        let check = move |n: &str| {
+            valid(kind, n)
+                .map_err(|why| anyhow::anyhow!("`{n}` is not a valid {}: {why}", kind.noun()))
+        };
+        Ok((
+            edit::ListAt::CostCenter {
+                name,
+                key: kind.key(),
+            },
+            "name",
+            Box::new(check),
+        ))
     }
 
     /// The org of `--org`, else of the file.

@@ -291,7 +291,8 @@ pub fn read(root: &yaml_serde::Mapping) -> CostCenterFile {
     }
 }
 
-fn valid(kind: ResourceType, name: &str) -> Result<(), String> {
+/// Whether `name` is a valid resource of `kind`; why not.
+pub fn valid(kind: ResourceType, name: &str) -> Result<(), String> {
     match kind {
         ResourceType::User => is_valid_login(name),
         ResourceType::Organization => is_valid_account(name),

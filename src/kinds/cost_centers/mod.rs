@@ -8,7 +8,7 @@ mod live;
 mod plan;
 mod resource;
 
-pub use file::{CostCenterFile, Declared};
+pub use file::{CostCenterFile, Declared, valid};
 pub use live::LiveCostCenter;
 pub use plan::{BATCH, CostCenterChange, placeholder};
 pub use resource::{Resource, ResourceType};
