@@ -126,12 +126,13 @@ impl ApplyReport {
         self.names.iter().all(|n| n.outcome.is_success())
     }
 
-    /// Whether the run stopped before sending everything (a fatal failure or an
-    /// interrupt): some item was not sent.
-    pub fn stopped(&self) -> bool {
+    /// The kinds that stopped: some item of theirs was not sent.
+    pub fn stopped_kinds(&self) -> std::collections::BTreeSet<String> {
         self.names
             .iter()
-            .any(|n| matches!(n.outcome, Outcome::NotSent(_)))
+            .filter(|n| matches!(n.outcome, Outcome::NotSent(_)))
+            .map(|n| n.kind.clone())
+            .collect()
     }
 
     /// Every item of `plan`, not sent, for `reason`.

@@ -584,3 +584,52 @@ cost_centers:
         "--cost-center edits an enterprise file",
     );
 }
+
+#[test]
+fn in_a_run_of_several_targets_a_failed_kind_holds_back_only_its_own_removals() {
+    let mut state = enterprise();
+    state
+        .selected_users
+        .extend(["alice", "erin"].map(String::from));
+    state.faults.push(Fault::status(
+        "POST",
+        "/enterprises/initech/settings/billing/cost-centers",
+        409,
+        r#"{"message": "A cost center named 'Engineering' already exists"}"#,
+    ));
+    let mut org = State::new("acme");
+    org.add_members(&["alice"]);
+    let fakes = FakeGitHub::start_many(vec![state, org]);
+    let fake = &fakes[0];
+    let ws = Workspace::new("");
+    std::fs::create_dir(ws.path("targets")).expect("mkdir");
+    ws.write("targets/acme.yaml", "org: acme\nusers: [alice]\n");
+    ws.write(
+        "targets/initech.yaml",
+        "enterprise: initech\nusers: [alice]\nunmanaged: {cost_centers: remove}\ncost_centers:\n  - {name: Engineering, users: [bob]}\n  - {name: Analytics, users: [carol]}\n",
+    );
+    let apply = ws.run(&fake.url, &["-f", "targets", "apply", "--yes"]);
+    let out = stdout(&apply);
+    assert_eq!(apply.status.code(), Some(1), "{out}");
+    let writes: Vec<String> = fake
+        .state()
+        .writes()
+        .iter()
+        .map(|w| format!("{} {}", w.method, w.path))
+        .collect();
+    // The seats' removal (phase 2) is sent; the cost centers' removals are held back.
+    assert!(
+        writes.contains(&"DELETE /enterprises/initech/copilot/billing/selected_users".to_string()),
+        "{writes:?}\n{out}"
+    );
+    assert!(
+        !writes
+            .iter()
+            .any(|w| w.starts_with("DELETE /enterprises/initech/settings")),
+        "{writes:?}"
+    );
+    assert!(
+        out.contains("not sent: this target's additions of this kind stopped with a failure"),
+        "{out}"
+    );
+}

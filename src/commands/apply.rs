@@ -13,7 +13,7 @@ use crate::plan::{
 use crate::render;
 use crate::targets::Loaded;
 use anyhow::{Context as _, bail};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::time::Duration;
@@ -213,11 +213,16 @@ async fn send_in_two_passes(
                 account.merge(report);
                 continue;
             }
-            if account.stopped() {
+            // A kind whose additions stopped sends no removals (nor do the kinds that
+            // depend on it); the target's other kinds go on.
+            let (held, plan) = hold_stopped(plan, &account.stopped_kinds());
+            if !held.requests.is_empty() {
                 account.merge(apply::ApplyReport::not_sent(
-                    &plan,
-                    "not sent: this target's additions stopped with a failure",
+                    &held,
+                    "not sent: this target's additions of this kind stopped with a failure",
                 ));
+            }
+            if plan.requests.is_empty() {
                 continue;
             }
             // Writes stay spaced across targets: GitHub counts them per token.
@@ -273,6 +278,21 @@ fn report_all(accounts: &[(String, apply::ApplyReport)], refused: &[String], set
     } else {
         EXIT_OK
     }
+}
+
+/// `plan` split into the requests of `stopped` kinds (and of kinds that depend on one)
+/// and the others.
+fn hold_stopped(plan: Plan, stopped: &BTreeSet<String>) -> (Plan, Plan) {
+    let held_kind = |kind: &str| {
+        stopped.contains(kind)
+            || crate::kinds::get(kind)
+                .is_some_and(|k| k.depends_on().iter().any(|d| stopped.contains(*d)))
+    };
+    let mut held = plan.clone();
+    held.requests.retain(|r| held_kind(r.kind()));
+    let mut rest = plan;
+    rest.requests.retain(|r| !held_kind(r.kind()));
+    (held, rest)
 }
 
 /// The plan with only the requests of one phase: its additions and updates, or its
