@@ -351,7 +351,11 @@ impl<'a> Context<'a> {
         lookups: &Lookups,
         today: Date,
     ) -> anyhow::Result<Plan> {
-        pipeline::plan(file, live, lookups, today).map_err(|PlanErrors(errors)| {
+        let planned = pipeline::plan(file, live, lookups, today).map(|plan| Plan {
+            write_interval_ms: Some(self.global.write_interval_ms),
+            ..plan
+        });
+        planned.map_err(|PlanErrors(errors)| {
             Reported {
                 summary: format!(
                     "{} problem(s) prevent a plan; nothing was changed",

@@ -249,9 +249,41 @@ pub struct Plan {
     /// several targets; not part of the plan file.
     #[serde(skip)]
     pub seated: Seated,
+    /// The time between two writes of this run (`--write-interval-ms`), to say how long
+    /// apply takes; not part of the plan file.
+    #[serde(skip)]
+    pub write_interval_ms: Option<u64>,
 }
 
 impl Plan {
+    /// `4 write(s), about 4 s at one write every 1 s`, when the interval is known.
+    pub fn writes_line(&self) -> Option<String> {
+        let interval = self.write_interval_ms.filter(|ms| *ms > 0)?;
+        let writes = self.requests.len() as u64;
+        if writes == 0 {
+            return None;
+        }
+        let total = writes.saturating_sub(1).saturating_mul(interval) / 1000;
+        let about = match total {
+            0 => "under 1 s".to_string(),
+            1..60 => format!("about {total} s"),
+            60..3600 => format!("about {} min", total.div_ceil(60)),
+            _ => format!(
+                "about {} h {} min",
+                total / 3600,
+                (total % 3600).div_ceil(60)
+            ),
+        };
+        let every = if interval % 1000 == 0 {
+            format!("{} s", interval / 1000)
+        } else {
+            format!("{interval} ms")
+        };
+        Some(format!(
+            "{writes} write(s), {about} at one write every {every} (--write-interval-ms)"
+        ))
+    }
+
     /// Whether applying would change anything (what `--detailed-exitcode` reports).
     pub fn has_changes(&self) -> bool {
         self.changes.iter().any(|change| {
@@ -365,5 +397,45 @@ impl Plan {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_writes_line_says_how_long_apply_takes() {
+        let mut plan: Plan = serde_json::from_value(serde_json::json!({
+            "format_version": 1, "tool_version": "t", "org": "acme",
+            "generated_at": "2026-12-01T00:00:00Z", "file_digest": "d", "live_state_digest": "l",
+            "changes": [], "requests": [],
+            "summary": {"seats_before": 0, "seats_after": 0, "added": 0, "removed": 0,
+                        "monthly_cost_delta_usd": 0},
+            "warnings": [], "suggestions": [], "blocked": null
+        }))
+        .expect("a plan");
+        let write = Request {
+            kind: None,
+            method: Method::Post,
+            path: "/p".into(),
+            body: Value::Null,
+            creates: None,
+        };
+        plan.requests = vec![write; 612];
+        assert_eq!(plan.writes_line(), None, "no interval known: nothing said");
+        plan.write_interval_ms = Some(1000);
+        assert_eq!(
+            plan.writes_line().as_deref(),
+            Some("612 write(s), about 11 min at one write every 1 s (--write-interval-ms)")
+        );
+        plan.write_interval_ms = Some(250);
+        plan.requests.truncate(3);
+        assert_eq!(
+            plan.writes_line().as_deref(),
+            Some("3 write(s), under 1 s at one write every 250 ms (--write-interval-ms)")
+        );
+        plan.write_interval_ms = Some(0);
+        assert_eq!(plan.writes_line(), None, "no pause: nothing to wait for");
     }
 }

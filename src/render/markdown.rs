@@ -254,6 +254,9 @@ fn tail(plan: &Plan, limit: Option<usize>, place: Place) -> String {
                 )
             })
             .collect();
+        if let Some(writes) = plan.writes_line() {
+            let _ = writeln!(out, "{}.\n", change::capitalized(&writes));
+        }
         let shown = limit.map_or(requests.len(), |l| l.min(requests.len()));
         let _ = writeln!(
             out,

@@ -185,6 +185,9 @@ fn plain_tail(plan: &Plan) -> String {
             let body = serde_json::to_string(&request.body).unwrap_or_default();
             let _ = writeln!(out, "  {} {} {body}", request.method, request.path);
         }
+        if let Some(writes) = plan.writes_line() {
+            let _ = writeln!(out, "  = {writes}");
+        }
     }
     if !plan.warnings.is_empty() {
         let _ = writeln!(out, "\nWarnings:");

@@ -711,6 +711,7 @@ impl<'a> Planner<'a> {
             suggestions: suggestions(self.desired, self.live, self.today),
             blocked,
             seated,
+            write_interval_ms: None,
         })
     }
 }
