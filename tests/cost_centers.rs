@@ -114,6 +114,15 @@ fn cost_centers_are_created_renamed_filled_moved_emptied_and_archived_then_conve
             "DELETE /cc-0003",
         ]
     );
+    let markdown = stdout(&ws.run(&fake.url, &["plan", "--format", "markdown"]));
+    for needle in [
+        "### Cost centers\n\n3 to add, 3 to update, 2 to remove.\n",
+        "### Resources moved (2)\n\n- `alice`: moves from Analytics to Engineering\n- `bob`: moves from Ops to Engineering\n",
+        "### Cost centers changed (1)\n\n- `Data Science`: Analytics → Data Science, renamed in the file\n",
+        "live state: cost_centers `sha256:",
+    ] {
+        assert!(markdown.contains(needle), "{needle}:\n{markdown}");
+    }
     assert!(fake.state().writes().is_empty());
 
     let apply = ws.run(&fake.url, &["apply", "--yes"]);
