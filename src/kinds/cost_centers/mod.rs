@@ -64,24 +64,34 @@ impl CostCenters {
                 _ => None,
             })
             .or_else(|| {
-                // A cost center whose only changes are its resources: named by its changes.
-                let names: BTreeSet<String> = resources_of(request)
+                // A cost center whose only changes are its resources: named by the change
+                // of a resource this request writes.
+                let sent: BTreeSet<(ResourceType, String)> = resources_of(request)
                     .into_iter()
-                    .map(|(_, n)| n.to_lowercase())
+                    .map(|(kind, n)| (kind, n.to_lowercase()))
                     .collect();
+                let adds = request.method == Method::Post;
                 changes
                     .iter()
                     .filter_map(|c| c.decode::<CostCenterChange>())
-                    .find_map(|c| match c {
-                        CostCenterChange::AddResource {
-                            cost_center, name, ..
-                        }
-                        | CostCenterChange::RemoveResource {
-                            cost_center, name, ..
-                        } if names.contains(&resource::wire_name_of(&name).to_lowercase()) => {
-                            Some(cost_center)
-                        }
-                        _ => None,
+                    .find_map(|c| {
+                        let (cost_center, kind, name) = match c {
+                            CostCenterChange::AddResource {
+                                cost_center,
+                                resource_type,
+                                name,
+                                ..
+                            } if adds => (cost_center, resource_type, name),
+                            CostCenterChange::RemoveResource {
+                                cost_center,
+                                resource_type,
+                                name,
+                                ..
+                            } if !adds => (cost_center, resource_type, name),
+                            _ => return None,
+                        };
+                        let key = (kind, resource::wire_name_of(&name).to_lowercase());
+                        sent.contains(&key).then_some(cost_center)
                     })
             })
             .unwrap_or_else(|| tail.to_string())
