@@ -15,6 +15,9 @@
 //! on the machine. Times are printed, never asserted.
 
 #[allow(dead_code)]
+#[path = "../tests/support/fake_budgets.rs"]
+mod fake_budgets;
+#[allow(dead_code)]
 #[path = "../tests/support/fake_cost_centers.rs"]
 mod fake_cost_centers;
 #[allow(dead_code)]

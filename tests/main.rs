@@ -7,6 +7,7 @@ mod admin;
 mod app_auth;
 mod apply;
 mod bad_input;
+mod budgets;
 mod cost_centers;
 mod docs;
 mod editing;

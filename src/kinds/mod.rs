@@ -4,6 +4,7 @@
 //! endpoint checks and its apply hooks. A new kind is one folder and one line in
 //! `BUILT_IN`; tests register kinds of their own with `register`.
 
+pub mod budgets;
 pub mod cost_centers;
 pub mod seats;
 
@@ -244,7 +245,7 @@ pub enum Failure {
 }
 
 /// The kinds built in, after the seats: one line each.
-const BUILT_IN: &[&dyn SectionKind] = &[&cost_centers::COST_CENTERS];
+const BUILT_IN: &[&dyn SectionKind] = &[&cost_centers::COST_CENTERS, &budgets::BUDGETS];
 
 /// Kinds registered at run time (tests).
 static REGISTERED: RwLock<Vec<&'static dyn SectionKind>> = RwLock::new(Vec::new());

@@ -192,6 +192,8 @@ pub struct State {
     pub widgets: BTreeMap<u64, (String, u64)>,
     /// Enterprise only: its cost centers.
     pub cost_centers: super::fake_cost_centers::CostCenters,
+    /// The enterprise's budgets, or the org's (`/organizations/{org}/…`).
+    pub budgets: super::fake_budgets::Budgets,
 }
 
 impl State {
@@ -229,6 +231,7 @@ impl State {
             team_delete_accepted: false,
             widgets: BTreeMap::new(),
             cost_centers: Default::default(),
+            budgets: Default::default(),
         }
     }
 
@@ -515,7 +518,9 @@ impl FakeGitHub {
             move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
                 let parts: Vec<&str> = uri.path().trim_matches('/').split('/').collect();
                 let serves = |state: &State| match parts[..] {
-                    ["orgs", org, ..] => !state.enterprise && state.org.eq_ignore_ascii_case(org),
+                    ["orgs" | "organizations", org, ..] => {
+                        !state.enterprise && state.org.eq_ignore_ascii_case(org)
+                    }
                     ["enterprises", slug, ..] => {
                         state.enterprise && state.org.eq_ignore_ascii_case(slug)
                     }
@@ -860,6 +865,22 @@ fn route(
             &format!("{base}{path}"),
         );
     }
+    if !state.enterprise
+        && let [
+            "organizations",
+            org,
+            "settings",
+            "billing",
+            "budgets",
+            rest @ ..,
+        ] = &parts[..]
+        && org.eq_ignore_ascii_case(&state.org)
+    {
+        let (status, answer) = state
+            .budgets
+            .route(true, method.as_str(), rest, &query, body);
+        return json_response(status, answer);
+    }
     let org_ok = !state.enterprise
         && parts.len() >= 2
         && parts[0] == "orgs"
@@ -1190,6 +1211,12 @@ fn route_enterprise(
         )
     };
     match (method.as_str(), parts) {
+        (_, ["settings", "billing", "budgets", rest @ ..]) => {
+            let (status, answer) = state
+                .budgets
+                .route(false, method.as_str(), rest, query, body);
+            json_response(status, answer)
+        }
         (_, ["settings", "billing", "cost-centers", rest @ ..]) => {
             let teams: BTreeSet<String> = state
                 .teams

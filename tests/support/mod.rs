@@ -1,5 +1,6 @@
 //! Test support: the fake GitHub and a way to run the real binary against it.
 
+pub mod fake_budgets;
 pub mod fake_cost_centers;
 pub mod fake_github;
 pub mod openapi;

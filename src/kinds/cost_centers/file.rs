@@ -235,6 +235,13 @@ fn check_resources(
     }
 }
 
+impl CostCenterFile {
+    /// The (checked) section of a file's root.
+    pub fn read(root: &yaml_serde::Mapping) -> CostCenterFile {
+        read(root)
+    }
+}
+
 /// Reads the (checked) section.
 pub fn read(root: &yaml_serde::Mapping) -> CostCenterFile {
     let sections = |key: &str| root.get(key);
