@@ -288,3 +288,49 @@ budgets:
     let output = org.run("http://127.0.0.1:9", &["validate"]);
     assert_fails_with(&output, "`cost_center` is not a budget scope of this file");
 }
+
+#[test]
+fn export_writes_the_budgets_and_plans_with_no_change() {
+    let fake = FakeGitHub::start(enterprise());
+    let ws = Workspace::new("");
+    let export = ws.run(&fake.url, &["export", "--enterprise", "initech"]);
+    let text = stdout(&export);
+    assert_eq!(export.status.code(), Some(0), "{text}{}", stderr(&export));
+    assert!(
+        text.contains("budgets:\n- scope: enterprise\n  amount_usd: 10000\n  alerts:\n  - alice\n- scope: user\n  user: bob\n  amount_usd: 100\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("repository: initech-data/repo11"),
+        "every page: {text}"
+    );
+    ws.write("copilot-seats.yaml", &text);
+    assert_eq!(ws.run(&fake.url, &["validate"]).status.code(), Some(0));
+    let plan = ws.run(&fake.url, &["plan", "--detailed-exitcode"]);
+    assert_eq!(
+        plan.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&plan),
+        stderr(&plan)
+    );
+    assert!(fake.state().writes().is_empty());
+
+    // A token that cannot read billing still exports the licences, and says so.
+    let mut refused = State::new_enterprise("initech");
+    refused.faults.push(crate::support::Fault::status(
+        "GET",
+        "/enterprises/initech/settings/billing/budgets",
+        403,
+        r#"{"message": "Resource not accessible by personal access token"}"#,
+    ));
+    let fake = FakeGitHub::start(refused);
+    let export = ws.run(&fake.url, &["export", "--enterprise", "initech"]);
+    assert_eq!(export.status.code(), Some(0), "{}", stderr(&export));
+    assert!(
+        stderr(&export).contains("warning: the budgets are not exported"),
+        "{}",
+        stderr(&export)
+    );
+    assert!(!stdout(&export).contains("budgets:"));
+}

@@ -7,8 +7,8 @@ use crate::config::{self, is_valid_account};
 use crate::edit::{self, List, NewEntry};
 use crate::github::owner::Owner;
 use crate::inventory::SeatFilter;
-use crate::kinds::cost_centers;
-use crate::model::{Login, SeatSource};
+use crate::kinds::{budgets, cost_centers};
+use crate::model::{Login, SeatSource, TargetKind};
 use crate::pipeline::snapshot_of;
 use crate::render;
 use anyhow::{Context as _, bail};
@@ -24,7 +24,17 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
         ctx.warn_unassigned(&live, "exported");
         // Cost centers come from GitHub only (a seat snapshot holds none).
         let cost_centers = match &client {
-            Some(client) => cost_centers::fetch_all(client, enterprise).await?,
+            Some(client) => soft(
+                cost_centers::fetch_all(client, enterprise).await,
+                "cost centers",
+            ),
+            None => Vec::new(),
+        };
+        let budgets = match &client {
+            Some(client) => soft(
+                budgets::fetch_all(client, TargetKind::Enterprise, enterprise).await,
+                "budgets",
+            ),
             None => Vec::new(),
         };
         let text = render::yaml::export_enterprise(
@@ -32,7 +42,7 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
             &live,
             &cost_centers,
             &ctx.today()?.to_string(),
-        );
+        ) + &render::yaml::budgets(&budgets);
         match &args.out_dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir)
@@ -74,6 +84,16 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
         ));
     }
     Ok(EXIT_OK)
+}
+
+/// What a billing read gave; a token that may read seats but not billing (or GitHub
+/// Enterprise Server, which has no such endpoint) exports the seats alone, and says so.
+#[allow(clippy::disallowed_macros)] // the warning, on stderr
+fn soft<T>(read: anyhow::Result<Vec<T>>, what: &str) -> Vec<T> {
+    read.unwrap_or_else(|error| {
+        eprintln!("warning: the {what} are not exported: {error:#}");
+        Vec::new()
+    })
 }
 
 /// Writes an exported file to `path`. A file that exists is someone's work (comments,
@@ -168,8 +188,16 @@ async fn export(
     org: &str,
     state: Option<&Path>,
 ) -> anyhow::Result<String> {
-    let (live, _) = ctx.pipeline.seats(state, &Owner::org(org)).await?;
+    let (live, client) = ctx.pipeline.seats(state, &Owner::org(org)).await?;
     ctx.warn_unassigned(&live, "exported");
+    // Budgets come from GitHub only (a seat snapshot holds none).
+    let budgets = match &client {
+        Some(client) => soft(
+            budgets::fetch_all(client, TargetKind::Org, org).await,
+            "budgets",
+        ),
+        None => Vec::new(),
+    };
     let today = ctx.today()?;
     // Inactive as `seats --inactive-days` counts it; teams are kept whole.
     let skipped: Vec<(Login, i64)> = match args.skip_inactive_days {
@@ -194,10 +222,8 @@ async fn export(
             args.skip_inactive_days.unwrap_or_default()
         ));
     }
-    Ok(render::yaml::export(
-        org,
-        &live,
-        &today.to_string(),
-        &skipped,
-    ))
+    Ok(
+        render::yaml::export(org, &live, &today.to_string(), &skipped)
+            + &render::yaml::budgets(&budgets),
+    )
 }

@@ -1080,7 +1080,7 @@ mod tests {
         let error = one_error("org: acme\nuser:\n  - alice\n");
         assert_eq!(
             error,
-            "f.yaml:2:1: unknown key `user`: did you mean `users`? allowed here: org, users, teams, ignore, unmanaged, limits, price_per_seat_usd, reclaim"
+            "f.yaml:2:1: unknown key `user`: did you mean `users`? allowed here: org, users, teams, ignore, unmanaged, limits, price_per_seat_usd, reclaim, budgets"
         );
         let error = one_error("org: acme\nusers:\n  - login: bob\n    expire: 2026-01-01\n");
         assert!(

@@ -1,5 +1,6 @@
 //! `export`: today's seats as a valid `copilot-seats.yaml`.
 
+use crate::kinds::budgets::Budget;
 use crate::kinds::cost_centers::{LiveCostCenter, ResourceType};
 use crate::model::{LiveState, Login, SeatSource};
 use serde::Serialize;
@@ -148,6 +149,50 @@ pub fn seat_listing<'a>(
     out.push_str("teams:\n");
     for team in teams {
         out.push_str(&format!("  - {team}\n"));
+    }
+    out
+}
+
+/// Budgets as the file's `budgets:` section (nothing when there are none): each with its
+/// scope, entity, sku (when not `ai_credits`), amount, `stop_at_limit` where it differs
+/// from the scope's default, and alerts.
+pub fn budgets(budgets: &[Budget]) -> String {
+    if budgets.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("budgets:\n");
+    for b in budgets {
+        let mut entry = yaml_serde::Mapping::new();
+        let mut put = |key: &str, value: yaml_serde::Value| {
+            entry.insert(yaml_serde::Value::String(key.to_string()), value);
+        };
+        put("scope", b.scope.clone().into());
+        if let Some(entity) = &b.entity {
+            let key = match b.scope.as_str() {
+                "cost_center" | "cost_center_users" => "cost_center",
+                scope => scope,
+            };
+            put(key, entity.clone().into());
+        }
+        if b.sku != "ai_credits" {
+            put("sku", b.sku.clone().into());
+        }
+        put("amount_usd", b.amount_usd.into());
+        let user_level = matches!(b.scope.as_str(), "user" | "all_users" | "cost_center_users");
+        if b.stop_at_limit != user_level {
+            put("stop_at_limit", b.stop_at_limit.into());
+        }
+        if !b.alerts.is_empty() && b.scope != "user" {
+            put(
+                "alerts",
+                yaml_serde::Value::Sequence(b.alerts.iter().map(|a| a.clone().into()).collect()),
+            );
+        }
+        let text = yaml_serde::to_string(&entry).unwrap_or_default();
+        for (i, line) in text.lines().enumerate() {
+            let lead = if i == 0 { "- " } else { "  " };
+            out.push_str(&format!("{lead}{line}\n"));
+        }
     }
     out
 }

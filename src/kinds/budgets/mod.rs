@@ -295,6 +295,42 @@ impl SectionKind for Budgets {
     }
 }
 
+/// Every budget of a target, as the file declares them (`export`).
+pub async fn fetch_all(
+    client: &crate::github::Client,
+    target: TargetKind,
+    name: &str,
+) -> anyhow::Result<Vec<Budget>> {
+    let live = live::fetch(client, &live::base(target, name))
+        .await
+        .map_err(|error| {
+            let hint = error
+                .status()
+                .filter(|s| matches!(s, 401 | 403))
+                .map(|_| PERMISSION);
+            let error = anyhow::Error::new(error);
+            let error = match hint {
+                Some(hint) => error.context(hint),
+                None => error,
+            };
+            error.context(format!("cannot list the budgets of `{name}`"))
+        })?;
+    Ok(live
+        .into_iter()
+        .map(|b| Budget {
+            entity: b
+                .entity
+                .filter(|_| !(target == TargetKind::Org && b.scope == "organization")),
+            scope: b.scope,
+            sku: b.sku,
+            amount_usd: b.amount_usd,
+            stop_at_limit: b.stop_at_limit,
+            alerts: b.alerts,
+            expires: None,
+        })
+        .collect())
+}
+
 /// A cost center a budget names must be declared in the file or exist at GitHub.
 async fn check_cost_centers(
     input: &KindInput<'_>,
