@@ -282,8 +282,11 @@ pub enum StatusFormat {
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// The organization (default: the file's `org`)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "enterprise")]
     pub org: Option<String>,
+    /// An enterprise instead: its licences by grant and each budget's spent / amount
+    #[arg(long, value_name = "SLUG")]
+    pub enterprise: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
     pub format: StatusFormat,

@@ -334,3 +334,44 @@ fn export_writes_the_budgets_and_plans_with_no_change() {
     );
     assert!(!stdout(&export).contains("budgets:"));
 }
+
+#[test]
+fn status_of_an_enterprise_shows_licences_by_grant_and_each_budget() {
+    let mut state = enterprise();
+    state
+        .selected_users
+        .extend(["alice", "bob"].map(String::from));
+    state.add_team("ent:eng", "Engineering", &["bob", "carol"], true);
+    state.grant_through_org("initech-web", &["carol", "dave"]);
+    let fake = FakeGitHub::start(state);
+    let ws = Workspace::new("");
+    let status = ws.run(&fake.url, &["status", "--enterprise", "initech"]);
+    let text = stdout(&status);
+    assert_eq!(status.status.code(), Some(0), "{text}{}", stderr(&status));
+    for line in [
+        "  users with a licence              4\n",
+        "    a licence of their own          2\n",
+        "    through an enterprise team      2\n",
+        "    through an org                  2\n",
+    ] {
+        assert!(text.contains(line), "{line:?}:\n{text}");
+    }
+    let bob = text
+        .lines()
+        .find(|l| l.starts_with("user bob"))
+        .expect("bob's budget");
+    assert!(
+        bob.contains("150 USD") && bob.ends_with("100 USD"),
+        "spent / amount: {text}"
+    );
+    let json = ws.run(
+        &fake.url,
+        &["status", "--enterprise", "initech", "--format", "json"],
+    );
+    let json: Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(json["users"], 4);
+    assert_eq!(
+        json["budgets"][1],
+        json!({"scope": "user", "entity": "bob", "sku": "ai_credits", "amount_usd": 100, "spent_usd": 150.0})
+    );
+}

@@ -37,12 +37,13 @@ pub async fn run(ctx: &Context<'_>, args: &ExportArgs) -> anyhow::Result<i32> {
             ),
             None => Vec::new(),
         };
-        let text = render::yaml::export_enterprise(
-            enterprise,
-            &live,
-            &cost_centers,
-            &ctx.today()?.to_string(),
-        ) + &render::yaml::budgets(&budgets);
+        let text =
+            render::yaml::export_enterprise(
+                enterprise,
+                &live,
+                &cost_centers,
+                &ctx.today()?.to_string(),
+            ) + &render::yaml::budgets(&budgets.into_iter().map(|(b, _)| b).collect::<Vec<_>>());
         match &args.out_dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir)
@@ -224,6 +225,6 @@ async fn export(
     }
     Ok(
         render::yaml::export(org, &live, &today.to_string(), &skipped)
-            + &render::yaml::budgets(&budgets),
+            + &render::yaml::budgets(&budgets.into_iter().map(|(b, _)| b).collect::<Vec<_>>()),
     )
 }

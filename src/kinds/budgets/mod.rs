@@ -295,12 +295,13 @@ impl SectionKind for Budgets {
     }
 }
 
-/// Every budget of a target, as the file declares them (`export`).
+/// Every budget of a target, as the file declares them (`export`, `status`), with what
+/// was spent this month when GitHub reports it.
 pub async fn fetch_all(
     client: &crate::github::Client,
     target: TargetKind,
     name: &str,
-) -> anyhow::Result<Vec<Budget>> {
+) -> anyhow::Result<Vec<(Budget, Option<f64>)>> {
     let live = live::fetch(client, &live::base(target, name))
         .await
         .map_err(|error| {
@@ -317,16 +318,18 @@ pub async fn fetch_all(
         })?;
     Ok(live
         .into_iter()
-        .map(|b| Budget {
-            entity: b
-                .entity
-                .filter(|_| !(target == TargetKind::Org && b.scope == "organization")),
-            scope: b.scope,
-            sku: b.sku,
-            amount_usd: b.amount_usd,
-            stop_at_limit: b.stop_at_limit,
-            alerts: b.alerts,
-            expires: None,
+        .map(|b| {
+            let own_org = target == TargetKind::Org && b.scope == "organization";
+            let budget = Budget {
+                entity: b.entity.filter(|_| !own_org),
+                scope: b.scope,
+                sku: b.sku,
+                amount_usd: b.amount_usd,
+                stop_at_limit: b.stop_at_limit,
+                alerts: b.alerts,
+                expires: None,
+            };
+            (budget, b.spent_usd)
         })
         .collect())
 }
