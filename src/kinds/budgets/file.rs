@@ -105,6 +105,29 @@ fn check_entry(
             );
         }
     }
+    let scope = check_scope(file, path, entry, errors)?;
+    let entity = check_entity(file, path, entry, &scope, errors);
+    let (sku, amount_usd, stop_at_limit) = check_limits(file, path, entry, &scope, errors);
+    let (alerts, expires) = check_alerts_and_expiry(file, path, entry, &scope, errors);
+    Some(Budget {
+        scope,
+        entity,
+        sku,
+        amount_usd,
+        stop_at_limit,
+        alerts,
+        expires,
+    })
+}
+
+/// The scope, one of those a file of its kind takes.
+fn check_scope(
+    file: &FileSections<'_>,
+    path: &str,
+    entry: &yaml_serde::Mapping,
+    errors: &mut Vec<FileError>,
+) -> Option<String> {
+    let mut err = |at: &str, message: String| errors.push(file.error(at, message));
     let allowed: &[&str] = match file.target {
         TargetKind::Enterprise => &SCOPES,
         TargetKind::Org => &ORG_SCOPES,
@@ -129,7 +152,19 @@ fn check_entry(
             return None;
         }
     };
-    let needed = entity_key(&scope, file.target);
+    Some(scope)
+}
+
+/// The entity the scope needs, and no other.
+fn check_entity(
+    file: &FileSections<'_>,
+    path: &str,
+    entry: &yaml_serde::Mapping,
+    scope: &str,
+    errors: &mut Vec<FileError>,
+) -> Option<String> {
+    let mut err = |at: &str, message: String| errors.push(file.error(at, message));
+    let needed = entity_key(scope, file.target);
     for key in ["cost_center", "organization", "repository", "user"] {
         if entry.contains_key(key) && needed != Some(key) {
             err(
@@ -138,7 +173,8 @@ fn check_entry(
             );
         }
     }
-    let entity = match needed {
+
+    match needed {
         None => None,
         Some(key) => match entry.get(key).and_then(Value::as_str) {
             Some(name) => {
@@ -172,7 +208,18 @@ fn check_entry(
                 None
             }
         },
-    };
+    }
+}
+
+/// The SKU (GitHub's rules per scope), the amount and whether it stops at the limit.
+fn check_limits(
+    file: &FileSections<'_>,
+    path: &str,
+    entry: &yaml_serde::Mapping,
+    scope: &str,
+    errors: &mut Vec<FileError>,
+) -> (String, u64, bool) {
+    let mut err = |at: &str, message: String| errors.push(file.error(at, message));
     let sku = match entry.get("sku") {
         None => "ai_credits".to_string(),
         Some(Value::String(sku)) if !sku.trim().is_empty() => sku.to_string(),
@@ -181,7 +228,7 @@ fn check_entry(
             "ai_credits".to_string()
         }
     };
-    if user_level(&scope) && sku != "ai_credits" && sku != "premium_requests" {
+    if user_level(scope) && sku != "ai_credits" && sku != "premium_requests" {
         err(
             &format!("{path}.sku"),
             format!(
@@ -212,8 +259,8 @@ fn check_entry(
         }
     };
     let stop_at_limit = match entry.get("stop_at_limit") {
-        None => user_level(&scope),
-        Some(Value::Bool(false)) if matches!(scope.as_str(), "user" | "all_users") => {
+        None => user_level(scope),
+        Some(Value::Bool(false)) if matches!(scope, "user" | "all_users") => {
             err(
                 &format!("{path}.stop_at_limit"),
                 format!(
@@ -231,6 +278,18 @@ fn check_entry(
             false
         }
     };
+    (sku, amount_usd, stop_at_limit)
+}
+
+/// The alert recipients (none on `user`) and the expiry date.
+fn check_alerts_and_expiry(
+    file: &FileSections<'_>,
+    path: &str,
+    entry: &yaml_serde::Mapping,
+    scope: &str,
+    errors: &mut Vec<FileError>,
+) -> (Vec<String>, Option<Date>) {
+    let mut err = |at: &str, message: String| errors.push(file.error(at, message));
     let alerts = match entry.get("alerts") {
         None | Some(Value::Null) => Vec::new(),
         Some(_) if scope == "user" => {
@@ -278,15 +337,7 @@ fn check_entry(
             }
         },
     };
-    Some(Budget {
-        scope,
-        entity,
-        sku,
-        amount_usd,
-        stop_at_limit,
-        alerts,
-        expires,
-    })
+    (alerts, expires)
 }
 
 /// Reads the (checked) section of a file of `target`.

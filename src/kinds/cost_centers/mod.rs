@@ -473,15 +473,7 @@ fn words(change: CostCenterChange) -> Words {
             reason,
             ..
         } => {
-            let before_after = match (renamed_from, ai_credit_pool) {
-                (Some(from), None) => Some((from, name.clone())),
-                (None, Some(pool)) => Some((pool_word(!pool), pool_word(pool))),
-                (Some(from), Some(pool)) => Some((
-                    format!("{from}, {}", pool_word(!pool)),
-                    format!("{name}, {}", pool_word(pool)),
-                )),
-                (None, None) => None,
-            };
+            let before_after = update_words(&name, renamed_from, ai_credit_pool);
             (
                 Sign::Update,
                 "Cost centers changed",
@@ -543,6 +535,23 @@ fn words(change: CostCenterChange) -> Words {
             None,
             format!("{reason}; {resources} resource(s) leave it"),
         ),
+    }
+}
+
+/// Before and after of an update: the name, the pool, or both.
+fn update_words(
+    name: &str,
+    renamed_from: Option<String>,
+    pool: Option<bool>,
+) -> Option<(String, String)> {
+    match (renamed_from, pool) {
+        (Some(from), None) => Some((from, name.to_string())),
+        (None, Some(pool)) => Some((pool_word(!pool), pool_word(pool))),
+        (Some(from), Some(pool)) => Some((
+            format!("{from}, {}", pool_word(!pool)),
+            format!("{name}, {}", pool_word(pool)),
+        )),
+        (None, None) => None,
     }
 }
 
