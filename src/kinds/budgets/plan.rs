@@ -263,3 +263,116 @@ pub fn subject_of(change: &BudgetChange) -> String {
         } => subject(scope, entity.as_deref(), sku),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn user(name: &str, amount: u64) -> Budget {
+        Budget {
+            scope: "user".into(),
+            entity: Some(name.into()),
+            sku: "ai_credits".into(),
+            amount_usd: amount,
+            stop_at_limit: true,
+            alerts: Vec::new(),
+            expires: None,
+        }
+    }
+
+    fn live(name: &str, amount: u64, spent: Option<f64>) -> LiveBudget {
+        LiveBudget {
+            id: format!("id-{name}"),
+            scope: "user".into(),
+            entity: Some(name.to_uppercase()),
+            sku: "ai_credits".into(),
+            amount_usd: amount,
+            stop_at_limit: true,
+            alerts: Vec::new(),
+            spent_usd: spent,
+        }
+    }
+
+    fn context() -> Context<'static> {
+        Context {
+            base: "/enterprises/e/settings/billing/budgets",
+            today: date!(2026 - 11 - 25),
+            max_removals: Some(RemovalLimit::Count(1)),
+        }
+    }
+
+    #[test]
+    fn hundreds_of_user_budgets_draw_the_all_users_suggestion() {
+        let file = BudgetFile {
+            budgets: (0..101).map(|i| user(&format!("u{i}"), 10)).collect(),
+            ..BudgetFile::default()
+        };
+        let section = plan(&file, &[], &context());
+        assert_eq!(section.requests.len(), 101);
+        assert!(
+            section.warnings.iter().any(
+                |w| w.starts_with("101 per-user budgets are 101 writes: an `all_users` budget")
+            ),
+            "{:?}",
+            section.warnings
+        );
+        let fewer = BudgetFile {
+            budgets: (0..100).map(|i| user(&format!("u{i}"), 10)).collect(),
+            ..BudgetFile::default()
+        };
+        assert!(plan(&fewer, &[], &context()).warnings.is_empty());
+    }
+
+    #[test]
+    fn only_what_differs_is_patched_and_expired_or_unmanaged_budgets_are_deleted() {
+        let mut expired = user("carol", 50);
+        expired.expires = Some(date!(2026 - 11 - 01));
+        let file = BudgetFile {
+            budgets: vec![user("bob", 120), user("alice", 200), expired],
+            remove_unmanaged: true,
+            ..BudgetFile::default()
+        };
+        let live = [
+            live("bob", 100, Some(150.0)),
+            live("alice", 200, None),
+            live("carol", 50, None),
+            live("dave", 5, None),
+        ];
+        let section = plan(&file, &live, &context());
+        let requests: Vec<String> = section
+            .requests
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {}",
+                    r.method,
+                    r.path.rsplit('/').next().unwrap_or(""),
+                    r.body
+                )
+            })
+            .collect();
+        assert_eq!(
+            requests,
+            [
+                "PATCH id-bob {\"budget_amount\":120}",
+                "DELETE id-carol null",
+                "DELETE id-dave null",
+            ],
+            "logins compare case-insensitively; alice is unchanged"
+        );
+        assert!(
+            section
+                .warnings
+                .iter()
+                .any(|w| w.contains("below the 150 USD already spent"))
+        );
+        assert!(
+            section
+                .blocked
+                .as_deref()
+                .is_some_and(|b| b.contains("deletes 2 budget(s)")),
+            "two deletions over a limit of 1"
+        );
+    }
+}
