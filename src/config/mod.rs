@@ -981,7 +981,8 @@ fn describe(value: &Value) -> String {
 }
 
 /// A value as the file wrote it, for "not …" in a range error: `-1`, `150%`, else its kind.
-fn given(value: &Value) -> String {
+/// A value as an error message quotes it: a scalar in backticks, else what it is.
+pub fn given(value: &Value) -> String {
     match value {
         Value::Number(_) | Value::String(_) | Value::Bool(_) => {
             format!("`{}`", scalar_text(value))

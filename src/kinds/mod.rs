@@ -134,16 +134,7 @@ impl FileSections<'_> {
 
     /// `ignore:` for `kind`: the names listed under `ignore.KIND`.
     pub fn ignored(&self, kind: &str) -> Vec<String> {
-        let Some(yaml_serde::Value::Mapping(ignore)) = self.root.get("ignore") else {
-            return Vec::new();
-        };
-        match ignore.get(kind) {
-            Some(yaml_serde::Value::Sequence(names)) => names
-                .iter()
-                .filter_map(|n| n.as_str().map(str::to_string))
-                .collect(),
-            _ => Vec::new(),
-        }
+        ignored(self.root, kind)
     }
 
     /// The line of the node at `path`.
@@ -183,6 +174,57 @@ pub struct Section {
     pub warnings: Vec<String>,
     /// Why apply refuses this kind's part without `--allow-mass-removal`.
     pub blocked: Option<String>,
+}
+
+impl Section {
+    /// The part of an offline plan (`--state`) for a kind read from GitHub: nothing, said;
+    /// its digest never matches a live one, so that such a plan is not applied as it is.
+    pub fn offline(title: &str) -> Section {
+        Section {
+            digest: "offline".to_string(),
+            warnings: vec![format!(
+                "{title} are read from GitHub: this offline plan (--state) leaves them out"
+            )],
+            ..Section::default()
+        }
+    }
+}
+
+/// A read of a kind's live state that failed: what was read, and on a 401 or 403 what the
+/// token needs (`permission`).
+pub fn read_error(error: GitHubError, permission: &str, what: String) -> anyhow::Error {
+    let refused = error.status().is_some_and(|s| matches!(s, 401 | 403));
+    let error = anyhow::Error::new(error);
+    let error = if refused {
+        error.context(permission.to_string())
+    } else {
+        error
+    };
+    error.context(what)
+}
+
+/// `unmanaged: {KIND: remove}` in a file's root: delete what the file does not declare.
+pub fn removes_unmanaged(root: &yaml_serde::Mapping, kind: &str) -> bool {
+    match root.get("unmanaged") {
+        Some(yaml_serde::Value::Mapping(per_kind)) => {
+            per_kind.get(kind).and_then(yaml_serde::Value::as_str) == Some("remove")
+        }
+        _ => false,
+    }
+}
+
+/// The names under `ignore.KIND` in a file's root.
+pub fn ignored(root: &yaml_serde::Mapping, kind: &str) -> Vec<String> {
+    let Some(yaml_serde::Value::Mapping(ignore)) = root.get("ignore") else {
+        return Vec::new();
+    };
+    match ignore.get(kind) {
+        Some(yaml_serde::Value::Sequence(names)) => names
+            .iter()
+            .filter_map(|n| n.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// One change as every renderer prints it: `+ user alice (declared) [note: …]`.

@@ -77,7 +77,20 @@ impl PlanSet {
         }
     }
 
-    /// Whether any plan would change a seat.
+    /// The kinds of its plans other than the seats, in apply order (a column each in the
+    /// tables of a run).
+    pub fn other_kinds(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = Vec::new();
+        for kind in self.plans.iter().flat_map(Plan::kinds) {
+            if kind != crate::kinds::FIRST && !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        kinds.sort_by_key(|k| crate::kinds::order(k));
+        kinds
+    }
+
+    /// Whether any plan would change anything.
     pub fn has_changes(&self) -> bool {
         self.plans.iter().any(Plan::has_changes)
     }

@@ -83,14 +83,7 @@ fn render_set(set: &PlanSet, limit: Option<usize>, place: Place) -> String {
         set.summary.targets,
         super::text::totals(&set.summary)
     );
-    let others: Vec<String> = set
-        .plans
-        .iter()
-        .flat_map(Plan::kinds)
-        .filter(|k| k != kinds::FIRST)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let others = set.other_kinds();
     let extra_heads: String = others.iter().map(|k| format!(" {k} |")).collect();
     let _ = writeln!(
         out,

@@ -37,14 +37,7 @@ pub fn plan_set(set: &PlanSet, after_each: &[String], color: bool) -> String {
         totals(&set.summary)
     );
     // A column per other kind, when some plan has one.
-    let others: Vec<String> = set
-        .plans
-        .iter()
-        .flat_map(Plan::kinds)
-        .filter(|k| k != kinds::FIRST)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let others = set.other_kinds();
     let mut header: Vec<String> = ["TARGET", "ADDS", "REMOVES", "SEATS", "USD/MONTH"]
         .iter()
         .map(|h| h.to_string())

@@ -4,6 +4,7 @@
 //! and alerts answered 400; every other listed budget with `budget_product_skus`, an
 //! array, as GitHub's own example answers.
 
+use super::fake_cost_centers::fail;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -56,12 +57,6 @@ impl Budgets {
         query: &BTreeMap<String, String>,
         body: &Value,
     ) -> (u16, Value) {
-        let fail = |status: u16, message: &str| {
-            (
-                status,
-                json!({"message": message, "status": status.to_string()}),
-            )
-        };
         match (method, rest) {
             ("GET", []) => {
                 let per_page: usize = query

@@ -7,6 +7,14 @@
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
+/// GitHub's error body, with its status.
+pub fn fail(status: u16, message: &str) -> (u16, Value) {
+    (
+        status,
+        json!({"message": message, "status": status.to_string()}),
+    )
+}
+
 #[derive(Clone, Debug)]
 pub struct FakeCostCenter {
     pub id: String,
@@ -84,12 +92,6 @@ impl CostCenters {
         query: &std::collections::BTreeMap<String, String>,
         body: &Value,
     ) -> (u16, Value) {
-        let fail = |status: u16, message: &str| {
-            (
-                status,
-                json!({"message": message, "status": status.to_string()}),
-            )
-        };
         match (method, rest) {
             ("GET", []) => {
                 let state = query.get("state").map(String::as_str);
@@ -221,12 +223,6 @@ impl CostCenters {
         id: &str,
         body: &Value,
     ) -> (u16, Value) {
-        let fail = |status: u16, message: &str| {
-            (
-                status,
-                json!({"message": message, "status": status.to_string()}),
-            )
-        };
         let Some(object) = body.as_object() else {
             return fail(400, "Invalid request body");
         };

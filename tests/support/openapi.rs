@@ -103,3 +103,12 @@ pub fn check(method: &str, path: &str, body: &Value) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Panics unless every request `fake` received is one the description allows.
+pub fn check_all(fake: &super::FakeGitHub) {
+    for request in &fake.state().requests {
+        if let Err(why) = check(&request.method, &request.path, &request.body) {
+            panic!("{} {}: {why}", request.method, request.path);
+        }
+    }
+}

@@ -181,14 +181,10 @@ fn check_entity(
                 let valid = match key {
                     "user" => is_valid_login(name),
                     "organization" => is_valid_account(name),
-                    "repository" => match name.split_once('/') {
-                        Some((owner, repo))
-                            if is_valid_account(owner).is_ok() && !repo.is_empty() =>
-                        {
-                            Ok(())
-                        }
-                        _ => Err("write a repository as `owner/name`".into()),
-                    },
+                    "repository" => crate::kinds::cost_centers::valid(
+                        crate::kinds::cost_centers::ResourceType::Repository,
+                        name,
+                    ),
                     _ if name.trim().is_empty() => Err("a cost center's name".into()),
                     _ => Ok(()),
                 };
@@ -245,7 +241,7 @@ fn check_limits(
                 &format!("{path}.amount_usd"),
                 format!(
                     "`amount_usd` is whole dollars a month, 0 or more, like `5000`; not {}",
-                    shown(other)
+                    crate::config::given(other)
                 ),
             );
             0
@@ -273,7 +269,10 @@ fn check_limits(
         Some(other) => {
             err(
                 &format!("{path}.stop_at_limit"),
-                format!("`stop_at_limit` is `true` or `false`, not {}", shown(other)),
+                format!(
+                    "`stop_at_limit` is `true` or `false`, not {}",
+                    crate::config::given(other)
+                ),
             );
             false
         }
@@ -365,31 +364,12 @@ pub fn read(root: &yaml_serde::Mapping, target: TargetKind) -> BudgetFile {
             .collect(),
         _ => Vec::new(),
     };
-    let per_kind = |key: &str| match root.get(key) {
-        Some(Value::Mapping(m)) => m.get("budgets").cloned(),
-        _ => None,
-    };
     BudgetFile {
         budgets,
-        remove_unmanaged: per_kind("unmanaged")
-            .and_then(|v| v.as_str().map(|s| s == "remove"))
-            .unwrap_or(false),
-        ignored: match per_kind("ignore") {
-            Some(Value::Sequence(names)) => names
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_lowercase)
-                .collect(),
-            _ => BTreeSet::new(),
-        },
-    }
-}
-
-fn shown(value: &Value) -> String {
-    match value {
-        Value::String(s) => format!("`{s}`"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::Bool(b) => format!("`{b}`"),
-        _ => "something else".into(),
+        remove_unmanaged: crate::kinds::removes_unmanaged(root, "budgets"),
+        ignored: crate::kinds::ignored(root, "budgets")
+            .iter()
+            .map(|n| n.to_lowercase())
+            .collect(),
     }
 }

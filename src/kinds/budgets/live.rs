@@ -2,7 +2,7 @@
 //! (GitHub's own example answer has `budget_product_skus`, an array, where its schema has
 //! `budget_product_sku`).
 
-use super::budget::{Identity, file_scope, identity};
+use super::budget::{Budget, Identity, file_scope};
 use crate::github::{Client, GitHubError};
 use crate::model::{TargetKind, sha256_digest};
 use serde::Deserialize;
@@ -13,19 +13,15 @@ const MAX_PAGES: usize = 10_000;
 #[derive(Clone, Debug, PartialEq)]
 pub struct LiveBudget {
     pub id: String,
-    pub scope: String,
-    pub entity: Option<String>,
-    pub sku: String,
-    pub amount_usd: u64,
-    pub stop_at_limit: bool,
-    pub alerts: Vec<String>,
+    /// As a file would declare it (no `expires`).
+    pub budget: Budget,
     /// What was spent this month, when GitHub reports it.
     pub spent_usd: Option<f64>,
 }
 
 impl LiveBudget {
     pub fn identity(&self) -> Identity {
-        identity(&self.scope, self.entity.as_deref(), &self.sku)
+        self.budget.identity()
     }
 }
 
@@ -98,8 +94,7 @@ pub async fn fetch(client: &Client, base: &str) -> Result<Vec<LiveBudget>, GitHu
                 will_alert: false,
                 alert_recipients: Vec::new(),
             });
-            LiveBudget {
-                id: b.id,
+            let budget = Budget {
                 scope,
                 entity,
                 sku,
@@ -110,6 +105,11 @@ pub async fn fetch(client: &Client, base: &str) -> Result<Vec<LiveBudget>, GitHu
                 } else {
                     Vec::new()
                 },
+                expires: None,
+            };
+            LiveBudget {
+                id: b.id,
+                budget,
                 spent_usd: b.consumed_amount,
             }
         }));
@@ -124,16 +124,16 @@ pub fn digest(live: &[LiveBudget]) -> String {
     let mut lines: Vec<String> = live
         .iter()
         .map(|b| {
-            let mut alerts = b.alerts.clone();
+            let mut alerts = b.budget.alerts.clone();
             alerts.sort();
             format!(
                 "{}\t{:?}\t{}\t{}\t{}\t{}",
                 b.id,
                 b.identity(),
-                b.amount_usd,
-                b.stop_at_limit,
+                b.budget.amount_usd,
+                b.budget.stop_at_limit,
                 alerts.join(","),
-                b.sku
+                b.budget.sku
             )
         })
         .collect();

@@ -9,8 +9,9 @@ mod file;
 mod live;
 mod plan;
 
-pub use budget::{Budget, budget_type, create_body, github_scope};
-pub use plan::BudgetChange;
+pub use budget::Budget;
+
+use plan::BudgetChange;
 
 use crate::config::FileError;
 use crate::github::GitHubError;
@@ -258,30 +259,13 @@ impl SectionKind for Budgets {
             let desired = &input.file.desired;
             let section = file::read(&desired.root, desired.kind);
             let Some(client) = input.client else {
-                return Ok(Section {
-                    digest: "offline".to_string(),
-                    warnings: vec![
-                        "budgets are read from GitHub: this offline plan (--state) leaves them out"
-                            .to_string(),
-                    ],
-                    ..Section::default()
-                });
-            };
-            let hint = |error: GitHubError| {
-                let hint = error
-                    .status()
-                    .filter(|s| matches!(s, 401 | 403))
-                    .map(|_| PERMISSION);
-                let error = anyhow::Error::new(error);
-                let error = match hint {
-                    Some(hint) => error.context(hint),
-                    None => error,
-                };
-                error.context(format!("cannot list the budgets of `{}`", desired.org))
+                return Ok(Section::offline(self.title()));
             };
             check_cost_centers(input, client, &section).await?;
             let base = live::base(desired.kind, &desired.org);
-            let live = live::fetch(client, &base).await.map_err(hint)?;
+            let live = live::fetch(client, &base)
+                .await
+                .map_err(|e| read_error(e, &desired.org))?;
             Ok(plan::plan(
                 &section,
                 &live,
@@ -304,34 +288,28 @@ pub async fn fetch_all(
 ) -> anyhow::Result<Vec<(Budget, Option<f64>)>> {
     let live = live::fetch(client, &live::base(target, name))
         .await
-        .map_err(|error| {
-            let hint = error
-                .status()
-                .filter(|s| matches!(s, 401 | 403))
-                .map(|_| PERMISSION);
-            let error = anyhow::Error::new(error);
-            let error = match hint {
-                Some(hint) => error.context(hint),
-                None => error,
-            };
-            error.context(format!("cannot list the budgets of `{name}`"))
-        })?;
+        .map_err(|e| read_error(e, name))?;
     Ok(live
         .into_iter()
-        .map(|b| {
-            let own_org = target == TargetKind::Org && b.scope == "organization";
+        .map(|live| {
+            // An org file's own budget names no organization.
+            let own_org = target == TargetKind::Org && live.budget.scope == "organization";
             let budget = Budget {
-                entity: b.entity.filter(|_| !own_org),
-                scope: b.scope,
-                sku: b.sku,
-                amount_usd: b.amount_usd,
-                stop_at_limit: b.stop_at_limit,
-                alerts: b.alerts,
-                expires: None,
+                entity: live.budget.entity.filter(|_| !own_org),
+                ..live.budget
             };
-            (budget, b.spent_usd)
+            (budget, live.spent_usd)
         })
         .collect())
+}
+
+/// A failed read of the budgets, with what a refused token needs.
+fn read_error(error: GitHubError, name: &str) -> anyhow::Error {
+    crate::kinds::read_error(
+        error,
+        PERMISSION,
+        format!("cannot list the budgets of `{name}`"),
+    )
 }
 
 /// A cost center a budget names must be declared in the file or exist at GitHub.
@@ -356,11 +334,7 @@ async fn check_cost_centers(
             .iter()
             .map(|d| d.name.to_lowercase())
             .collect();
-    let live: BTreeSet<String> = crate::kinds::cost_centers::fetch_all(client, &desired.org)
-        .await?
-        .into_iter()
-        .map(|c| c.name.to_lowercase())
-        .collect();
+    let live = crate::kinds::cost_centers::names(client, &desired.org).await?;
     if let Some(missing) = named
         .iter()
         .find(|n| !declared.contains(*n) && !live.contains(*n))

@@ -147,7 +147,7 @@ pub fn plan(file: &BudgetFile, live: &[LiveBudget], context: &Context<'_>) -> Se
         if declared || ignored(file, &l.identity()) {
             continue;
         }
-        let what = subject(&l.scope, l.entity.as_deref(), &l.sku);
+        let what = subject(&l.budget.scope, l.budget.entity.as_deref(), &l.budget.sku);
         if file.remove_unmanaged {
             changes.push(delete(
                 l,
@@ -161,7 +161,7 @@ pub fn plan(file: &BudgetFile, live: &[LiveBudget], context: &Context<'_>) -> Se
         } else {
             section.warnings.push(format!(
                 "budget `{what}` ({} USD) is not in the file and is left alone (unmanaged: {{budgets: warn}}, the default): declare it, ignore it, or set `unmanaged: {{budgets: remove}}`",
-                l.amount_usd
+                l.budget.amount_usd
             ));
         }
     }
@@ -189,10 +189,10 @@ pub fn plan(file: &BudgetFile, live: &[LiveBudget], context: &Context<'_>) -> Se
 fn delete(l: &LiveBudget, reason: String) -> BudgetChange {
     BudgetChange::Delete {
         id: l.id.clone(),
-        scope: l.scope.clone(),
-        entity: l.entity.clone(),
-        sku: l.sku.clone(),
-        amount_usd: l.amount_usd,
+        scope: l.budget.scope.clone(),
+        entity: l.budget.entity.clone(),
+        sku: l.budget.sku.clone(),
+        amount_usd: l.budget.amount_usd,
         reason,
     }
 }
@@ -204,12 +204,13 @@ fn update(
     warnings: &mut Vec<String>,
 ) -> Option<(BudgetChange, Value)> {
     let mut body = Map::new();
-    let amount = (l.amount_usd != budget.amount_usd).then_some((l.amount_usd, budget.amount_usd));
+    let amount = (l.budget.amount_usd != budget.amount_usd)
+        .then_some((l.budget.amount_usd, budget.amount_usd));
     if amount.is_some() {
         body.insert("budget_amount".into(), json!(budget.amount_usd));
     }
-    let stop = (l.stop_at_limit != budget.stop_at_limit)
-        .then_some((l.stop_at_limit, budget.stop_at_limit));
+    let stop = (l.budget.stop_at_limit != budget.stop_at_limit)
+        .then_some((l.budget.stop_at_limit, budget.stop_at_limit));
     if stop.is_some() {
         body.insert("prevent_further_usage".into(), json!(budget.stop_at_limit));
     }
@@ -218,8 +219,8 @@ fn update(
         names.sort();
         names
     };
-    let alerts = (sorted(&l.alerts) != sorted(&budget.alerts) && budget.scope != "user")
-        .then(|| (l.alerts.clone(), budget.alerts.clone()));
+    let alerts = (sorted(&l.budget.alerts) != sorted(&budget.alerts) && budget.scope != "user")
+        .then(|| (l.budget.alerts.clone(), budget.alerts.clone()));
     if alerts.is_some() {
         body.insert("budget_alerting".into(), alerting(budget));
     }
@@ -284,12 +285,10 @@ mod tests {
     fn live(name: &str, amount: u64, spent: Option<f64>) -> LiveBudget {
         LiveBudget {
             id: format!("id-{name}"),
-            scope: "user".into(),
-            entity: Some(name.to_uppercase()),
-            sku: "ai_credits".into(),
-            amount_usd: amount,
-            stop_at_limit: true,
-            alerts: Vec::new(),
+            budget: Budget {
+                entity: Some(name.to_uppercase()),
+                ..user(name, amount)
+            },
             spent_usd: spent,
         }
     }

@@ -134,7 +134,7 @@ fn check_entry(
             &format!("{path}.name"),
             format!(
                 "a cost center's `name` is text of 1 to {MAX_NAME} characters, not {}",
-                shown(other)
+                crate::config::given(other)
             ),
         ),
         None => err(path, "a cost center needs a `name`".into()),
@@ -155,7 +155,7 @@ fn check_entry(
                 &format!("{path}.ai_credit_pool"),
                 format!(
                     "`ai_credit_pool` is `true` or `false`, not {}",
-                    shown(other)
+                    crate::config::given(other)
                 ),
             );
             false
@@ -209,7 +209,7 @@ fn check_resources(
                     "a {} is a name like `{}`, not {}",
                     kind.noun(),
                     example(kind),
-                    shown(value)
+                    crate::config::given(value)
                 ),
             );
             continue;
@@ -276,25 +276,10 @@ pub fn read(root: &yaml_serde::Mapping) -> CostCenterFile {
             .collect(),
         _ => Vec::new(),
     };
-    let per_kind = |key: &str| match root.get(key) {
-        Some(Value::Mapping(m)) => m.get("cost_centers").cloned(),
-        _ => None,
-    };
-    let remove_unmanaged = per_kind("unmanaged")
-        .and_then(|v| v.as_str().map(|s| s == "remove"))
-        .unwrap_or(false);
-    let ignored = match per_kind("ignore") {
-        Some(Value::Sequence(names)) => names
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_lowercase)
-            .collect(),
-        _ => BTreeSet::new(),
-    };
     CostCenterFile {
         declared,
-        remove_unmanaged,
-        ignored,
+        remove_unmanaged: crate::kinds::removes_unmanaged(root, "cost_centers"),
+        ignored: lowercased(crate::kinds::ignored(root, "cost_centers")),
     }
 }
 
@@ -329,14 +314,6 @@ fn example(kind: ResourceType) -> &'static str {
     }
 }
 
-fn shown(value: &Value) -> String {
-    match value {
-        Value::String(s) => format!("`{s}`"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::Bool(b) => format!("`{b}`"),
-        Value::Null => "nothing".into(),
-        Value::Sequence(_) => "a list".into(),
-        Value::Mapping(_) => "a mapping".into(),
-        Value::Tagged(_) => "a tagged value".into(),
-    }
+fn lowercased(names: Vec<String>) -> BTreeSet<String> {
+    names.iter().map(|n| n.to_lowercase()).collect()
 }

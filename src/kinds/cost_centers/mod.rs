@@ -8,10 +8,11 @@ mod live;
 mod plan;
 mod resource;
 
-pub use file::{CostCenterFile, Declared, valid};
+pub use file::{CostCenterFile, valid};
 pub use live::LiveCostCenter;
-pub use plan::{BATCH, CostCenterChange, placeholder};
-pub use resource::{Resource, ResourceType};
+pub use resource::ResourceType;
+
+use plan::{BATCH, CostCenterChange};
 
 use crate::apply::Outcome;
 use crate::config::FileError;
@@ -375,15 +376,7 @@ impl SectionKind for CostCenters {
             let enterprise = desired.org.as_str();
             let section = file::read(&desired.root);
             let Some(client) = input.client else {
-                // An offline plan (--state) holds seats only: said, and its digest never
-                // matches a live one, so that such a plan is not applied as it is.
-                return Ok(Section {
-                    digest: "offline".to_string(),
-                    warnings: vec![
-                        "cost centers are read from GitHub: this offline plan (--state) leaves them out".to_string(),
-                    ],
-                    ..Section::default()
-                });
+                return Ok(Section::offline(self.title()));
             };
             let declared: BTreeSet<String> = section
                 .declared
@@ -395,7 +388,7 @@ impl SectionKind for CostCenters {
                 .collect();
             let live = live::fetch(client, enterprise, Some(&declared))
                 .await
-                .map_err(|error| with_hint(error, enterprise))?;
+                .map_err(|error| read_error(error, enterprise))?;
             Ok(plan::plan(
                 &section,
                 &live,
@@ -408,6 +401,18 @@ impl SectionKind for CostCenters {
     }
 }
 
+/// The names of the active cost centers of `enterprise`, lowercased: one call, no
+/// resources (a budget's cost center must exist).
+pub async fn names(
+    client: &crate::github::Client,
+    enterprise: &str,
+) -> anyhow::Result<BTreeSet<String>> {
+    let listed = live::fetch(client, enterprise, Some(&BTreeSet::new()))
+        .await
+        .map_err(|e| read_error(e, enterprise))?;
+    Ok(listed.into_iter().map(|c| c.name.to_lowercase()).collect())
+}
+
 /// Every active cost center of `enterprise` with every page of its resources (`export`).
 pub async fn fetch_all(
     client: &crate::github::Client,
@@ -415,23 +420,16 @@ pub async fn fetch_all(
 ) -> anyhow::Result<Vec<LiveCostCenter>> {
     live::fetch(client, enterprise, None)
         .await
-        .map_err(|e| with_hint(e, enterprise))
+        .map_err(|e| read_error(e, enterprise))
 }
 
-/// A read error with the permission hint (401/403) and what was read.
-fn with_hint(error: GitHubError, enterprise: &str) -> anyhow::Error {
-    let hint = error
-        .status()
-        .filter(|s| matches!(s, 401 | 403))
-        .map(|_| PERMISSION);
-    let error = anyhow::Error::new(error);
-    let error = match hint {
-        Some(hint) => error.context(hint),
-        None => error,
-    };
-    error.context(format!(
-        "cannot list the cost centers of enterprise `{enterprise}`"
-    ))
+/// A failed read of the cost centers, with what a refused token needs.
+fn read_error(error: GitHubError, enterprise: &str) -> anyhow::Error {
+    crate::kinds::read_error(
+        error,
+        PERMISSION,
+        format!("cannot list the cost centers of enterprise `{enterprise}`"),
+    )
 }
 
 /// A change's sign, group, noun, subject, before and after, and reason.
